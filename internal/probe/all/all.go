@@ -1,0 +1,40 @@
+// Package all is the registry of probes: adding a datastore adds one line here.
+package all
+
+import (
+	"github.com/leakwatch/leakwatch/internal/probe"
+)
+
+// Probes returns every probe, in identification order for ports that no
+// probe claims (cheap, passive-friendly protocols first).
+func Probes() []probe.Probe {
+	return []probe.Probe{
+		// registry: one line per datastore
+	}
+}
+
+// ByName returns the probe with the given name, or nil.
+func ByName(name string) probe.Probe {
+	for _, p := range Probes() {
+		if p.Name() == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// DefaultPorts is the union of the probes' default ports, sorted.
+func DefaultPorts() []int {
+	seen := map[int]bool{}
+	var ports []int
+	for _, p := range Probes() {
+		for _, port := range p.DefaultPorts() {
+			if !seen[port] {
+				seen[port] = true
+				ports = append(ports, port)
+			}
+		}
+	}
+	slicesSort(ports)
+	return ports
+}

@@ -1,0 +1,5 @@
+package all
+
+import "slices"
+
+func slicesSort(p []int) { slices.Sort(p) }
