@@ -3,6 +3,7 @@ package all
 
 import (
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/couchdb"
 )
 
 // Probes returns every probe, in identification order for ports that no
@@ -10,6 +11,7 @@ import (
 func Probes() []probe.Probe {
 	return []probe.Probe{
 		// registry: one line per datastore
+		couchdb.New(),
 	}
 }
 
