@@ -48,6 +48,7 @@ type Item struct {
 type Scope struct {
 	blocks []block // disjoint pair sets: one port list × one interval list each
 	starts []uint64
+	infos  []targetInfo
 	total  uint64
 	perm   permutation
 	allow  allowList
