@@ -86,9 +86,9 @@ func TestOpenServer(t *testing.T) {
 		t.Fatalf("no database smsgw in %+v", ev.Dataset.Containers)
 	}
 	want := map[string]int64{
-		"public.sms_logs":      labInt(t, "PG_SMS"),
-		"public.customers":     labInt(t, "PG_CUSTOMERS"),
-		"public.config":        labInt(t, "PG_CONFIG"),
+		"public.sms_logs":     labInt(t, "PG_SMS"),
+		"public.customers":    labInt(t, "PG_CUSTOMERS"),
+		"public.config":       labInt(t, "PG_CONFIG"),
 		`billing.Audit "Log"`: labInt(t, "PG_AUDIT"), // needs identifier quoting
 	}
 	for name, n := range want {
