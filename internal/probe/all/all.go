@@ -4,6 +4,7 @@ package all
 import (
 	"github.com/leakwatch/leakwatch/internal/probe"
 	"github.com/leakwatch/leakwatch/internal/probe/couchdb"
+	"github.com/leakwatch/leakwatch/internal/probe/prometheus"
 )
 
 // Probes returns every probe, in identification order for ports that no
@@ -12,6 +13,7 @@ func Probes() []probe.Probe {
 	return []probe.Probe{
 		// registry: one line per datastore
 		couchdb.New(),
+		prometheus.New(),
 	}
 }
 
