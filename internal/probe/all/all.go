@@ -5,6 +5,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/probe"
 	"github.com/leakwatch/leakwatch/internal/probe/couchdb"
 	"github.com/leakwatch/leakwatch/internal/probe/prometheus"
+	"github.com/leakwatch/leakwatch/internal/probe/registry"
 )
 
 // Probes returns every probe, in identification order for ports that no
@@ -14,6 +15,7 @@ func Probes() []probe.Probe {
 		// registry: one line per datastore
 		couchdb.New(),
 		prometheus.New(),
+		registry.New(),
 	}
 }
 
