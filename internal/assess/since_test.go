@@ -35,7 +35,12 @@ func TestExposedSinceSources(t *testing.T) {
 		{"previous observation older than first seen", withHints(),
 			func() *event.Event { p := withHints(); p.Time = prevTime; return p }(), firstSeen, prevTime, "previous observation"},
 		{"a previous closed observation proves nothing", withHints(),
-			func() *event.Event { p := withHints(); p.Time = prevTime; p.Status = event.StatusAuthRequired; return p }(),
+			func() *event.Event {
+				p := withHints()
+				p.Time = prevTime
+				p.Status = event.StatusAuthRequired
+				return p
+			}(),
 			firstSeen, firstSeen, "first seen"},
 		{"ransom note created before first seen", func() *event.Event {
 			ev := withHints()

@@ -56,9 +56,9 @@ type ContainerSeverity struct {
 // evidence: the exposure is at least as old as Time. Hints are older dates
 // that suggest (but do not prove) a longer exposure.
 type ExposedSince struct {
-	Time     time.Time `json:"time"`
-	Source   string    `json:"source"` // "first seen", "previous observation", "ransom note created", "this scan"
-	Evidence string    `json:"evidence"`
+	Time     time.Time  `json:"time"`
+	Source   string     `json:"source"` // "first seen", "previous observation", "ransom note created", "this scan"
+	Evidence string     `json:"evidence"`
 	Hints    []TimeHint `json:"hints,omitempty"`
 }
 
