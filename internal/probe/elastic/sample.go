@@ -1,0 +1,140 @@
+package elastic
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+
+	"github.com/leakwatch/leakwatch/internal/event"
+)
+
+// Hidden (dot) indices are sampled only when cheap: a few of them, small ones.
+const (
+	maxHiddenSampled = 5
+	maxHiddenDocs    = 10000
+)
+
+// searchResponse is the part of a _search answer the probe reads.
+type searchResponse struct {
+	Hits struct {
+		// Total is a number (ES < 7) or {"value": n, "relation": "eq"|"gte"}.
+		Total json.RawMessage `json:"total"`
+		Hits  []struct {
+			Index  string          `json:"_index"`
+			ID     string          `json:"_id"`
+			Source json.RawMessage `json:"_source"`
+		} `json:"hits"`
+	} `json:"hits"`
+}
+
+// total returns hits.total and whether it is exact (relation "eq").
+func (s *searchResponse) total() (count, bool) {
+	var n count
+	raw := bytes.TrimSpace(s.Hits.Total)
+	if len(raw) == 0 {
+		return n, false
+	}
+	if raw[0] != '{' {
+		_ = n.UnmarshalJSON(raw)
+		return n, n.set
+	}
+	var t struct {
+		Value    count  `json:"value"`
+		Relation string `json:"relation"`
+	}
+	if json.Unmarshal(raw, &t) != nil {
+		return n, false
+	}
+	return t.Value, t.Value.set && (t.Relation == "" || t.Relation == "eq")
+}
+
+// search runs one read-only POST _search for size hits (with or without
+// _source) and an exact total.
+func (x *explorer) search(ctx context.Context, path string, size int, source bool) (*searchResponse, error) {
+	for {
+		q := map[string]any{"size": size, "query": map[string]any{"match_all": map[string]any{}}}
+		if !source {
+			q["_source"] = false
+		}
+		if !x.noTrackTotal {
+			q["track_total_hits"] = true
+		}
+		body, _ := json.Marshal(q)
+		r, err := x.c.Do(ctx, http.MethodPost, path, body, "application/json")
+		if err != nil {
+			return nil, err
+		}
+		var sr searchResponse
+		err = decode(r, path, x.env.Limits.MaxDepth+4, &sr) // _source sits 4 levels down
+		if statusOf(err) == http.StatusBadRequest && !x.noTrackTotal {
+			x.noTrackTotal = true // ES < 6 rejects track_total_hits: retry once without
+			continue
+		}
+		return &sr, err
+	}
+}
+
+// sampleAll reads up to Limits.Sample documents from each index (hidden
+// ones only when cheap). With needCounts, it also takes each index's
+// document count from hits.total (servers without _cat/indices).
+func (x *explorer) sampleAll(ctx context.Context, indices []*index, needCounts bool) (sampled, from int) {
+	n := x.env.Limits.Sample
+	hidden := 0
+	for _, ix := range indices {
+		if ctx.Err() != nil || x.env.Budget.Left() <= 0 {
+			return
+		}
+		if ix.closed || (!needCounts && (n <= 0 || (ix.docs.set && ix.docs.v == 0))) {
+			continue
+		}
+		if ix.hidden {
+			if hidden >= maxHiddenSampled || !ix.docs.set || ix.docs.v > maxHiddenDocs {
+				continue
+			}
+			hidden++
+		}
+		if !validIndexName(ix.name) {
+			x.note("index %q: not a valid index name; not searched", ix.name)
+			continue
+		}
+		p := x.path("/" + url.PathEscape(ix.name) + "/_search")
+		sr, err := x.search(ctx, p, max(n, 0), true)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			x.note("index %q: %s", ix.name, clip(err.Error(), 200))
+			continue
+		}
+		if needCounts && !ix.docs.set {
+			if t, exact := sr.total(); t.set {
+				ix.docs = t
+				if !exact {
+					x.note("index %q: hits.total %d is a lower bound", ix.name, t.v)
+				}
+			} else {
+				x.setCount(ix, "hits.total", t)
+			}
+		}
+		for i, h := range sr.Hits.Hits {
+			if i >= n {
+				break
+			}
+			if len(h.Source) == 0 || (h.Index != "" && h.Index != ix.name) {
+				continue
+			}
+			data := h.Source
+			if max := x.env.Limits.MaxSampleBytes; max > 0 && len(data) > max {
+				data = data[:max]
+			}
+			ix.samples = append(ix.samples, event.Sample{Key: clip(h.ID, 256), Format: "json", Data: bytes.Clone(data)})
+		}
+		if len(ix.samples) > 0 {
+			sampled += len(ix.samples)
+			from++
+		}
+	}
+	return
+}
