@@ -1,0 +1,197 @@
+package mongo
+
+import (
+	"context"
+	"encoding/binary"
+	"io"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/leakwatch/leakwatch/internal/event"
+	"github.com/leakwatch/leakwatch/internal/probe"
+	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
+)
+
+// fakeServer answers each request with reply(requestID, n) where n counts
+// requests on the connection. Only for behaviour no real server produces.
+func fakeServer(t *testing.T, reply func(reqID int32, n int) []byte) probe.Target {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.77.254.6:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				for n := 0; ; n++ {
+					var hdr [headerLen]byte
+					if _, err := io.ReadFull(c, hdr[:]); err != nil {
+						return
+					}
+					l := int64(binary.LittleEndian.Uint32(hdr[:]))
+					if _, err := io.CopyN(io.Discard, c, l-headerLen); err != nil {
+						return
+					}
+					out := reply(int32(binary.LittleEndian.Uint32(hdr[4:])), n)
+					if out == nil {
+						time.Sleep(3 * time.Second)
+						return
+					}
+					if _, err := c.Write(out); err != nil {
+						return
+					}
+				}
+			}()
+		}
+	}()
+	return target(t, ln.Addr().String())
+}
+
+// replyMsg frames doc as an OP_MSG answering reqID.
+func replyMsg(reqID int32, doc []byte) []byte {
+	b := opMsgMessage(0, doc)
+	binary.LittleEndian.PutUint32(b[8:], uint32(reqID))
+	return b
+}
+
+func helloDoc() []byte {
+	return bsoncore.NewDocumentBuilder().AppendBoolean("ismaster", true).AppendInt32("maxWireVersion", 17).
+		AppendDouble("ok", 1).Build()
+}
+
+func hostileEnv() *probe.Env {
+	env := testEnv()
+	env.Limits.ReadTimeout = 300 * time.Millisecond
+	env.Limits.MaxResponse = 1 << 20
+	env.Limits.ExploreTimeout = 3 * time.Second
+	return env
+}
+
+func exploreFake(t *testing.T, tg probe.Target) *event.Event {
+	t.Helper()
+	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
+	done := make(chan struct{})
+	go func() { probe.Explore(context.Background(), hostileEnv(), New(), tg, ev); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Explore hung")
+	}
+	return ev
+}
+
+func TestHostileHugeMessageLength(t *testing.T) {
+	tg := fakeServer(t, func(id int32, n int) []byte {
+		b := replyMsg(id, helloDoc())
+		binary.LittleEndian.PutUint32(b, 0x7fffffff) // claims 2 GB
+		return b[:32]
+	})
+	if ev := exploreFake(t, tg); ev.Status != event.StatusTooLarge {
+		t.Fatalf("status %s errors %v", ev.Status, ev.Errors)
+	}
+}
+
+func TestHostileSilence(t *testing.T) {
+	tg := fakeServer(t, func(int32, int) []byte { return nil })
+	if ev := exploreFake(t, tg); ev.Status != event.StatusTimeout {
+		t.Fatalf("status %s errors %v", ev.Status, ev.Errors)
+	}
+}
+
+// deepDoc nests n documents, {a:{a:{...}}}, built in linear time: level k
+// is 8 bytes longer than level k-1 (length, type, key "a", NUL, closing NUL).
+func deepDoc(n int) []byte {
+	b := make([]byte, 0, 5+9*n)
+	for k := n; k >= 1; k-- {
+		b = binary.LittleEndian.AppendUint32(b, uint32(5+8*k))
+		b = append(b, 0x03, 'a', 0)
+	}
+	b = append(b, 5, 0, 0, 0, 0)
+	return append(b, make([]byte, n)...)
+}
+
+func TestHostileDeepNesting(t *testing.T) {
+	tg := fakeServer(t, func(id int32, n int) []byte {
+		d := bsoncore.NewDocumentBuilder().AppendBoolean("ismaster", true).AppendInt32("maxWireVersion", 17).
+			AppendDouble("ok", 1).AppendDocument("deep", deepDoc(100000)).Build()
+		return replyMsg(id, d)
+	})
+	if ev := exploreFake(t, tg); ev.Status != event.StatusProtocolError {
+		t.Fatalf("status %s errors %v", ev.Status, ev.Errors)
+	}
+}
+
+// TestHostileLyingCounts: a BSON document whose length prefix exceeds the
+// message, then a listDatabases reply that lies about its array.
+func TestHostileLyingCounts(t *testing.T) {
+	tg := fakeServer(t, func(id int32, n int) []byte {
+		if n == 0 {
+			return replyMsg(id, helloDoc())
+		}
+		d := bsoncore.NewDocumentBuilder().AppendDouble("ok", 1).Build()
+		binary.LittleEndian.PutUint32(d, 1<<20) // document claims 1 MB
+		return replyMsg(id, d)
+	})
+	if ev := exploreFake(t, tg); ev.Status != event.StatusProtocolError {
+		t.Fatalf("status %s errors %v", ev.Status, ev.Errors)
+	}
+}
+
+// TestOKWithEmptyListIsNotOpen: the nuclei false positive.
+func TestOKWithEmptyListIsNotOpen(t *testing.T) {
+	tg := fakeServer(t, func(id int32, n int) []byte {
+		if n == 0 {
+			return replyMsg(id, helloDoc())
+		}
+		return replyMsg(id, bsoncore.NewDocumentBuilder().AppendArray("databases", bsoncore.NewArrayBuilder().Build()).
+			AppendDouble("ok", 1).Build())
+	})
+	if ev := exploreFake(t, tg); ev.Status != event.StatusAuthRequired || ev.Dataset != nil {
+		t.Fatalf("status %s dataset %v", ev.Status, ev.Dataset)
+	}
+}
+
+// TestServerIgnoringLimit: find returns more documents than asked; only
+// Limits.Sample are kept.
+func TestServerIgnoringLimit(t *testing.T) {
+	many := bsoncore.NewArrayBuilder()
+	for i := range 50 {
+		many.AppendDocument(bsoncore.NewDocumentBuilder().AppendInt32("_id", int32(i)).Build())
+	}
+	batch := many.Build()
+	tg := fakeServer(t, func(id int32, n int) []byte {
+		switch n {
+		case 0:
+			return replyMsg(id, helloDoc())
+		case 1: // buildInfo
+			return replyMsg(id, bsoncore.NewDocumentBuilder().AppendString("version", "7.0.0").AppendDouble("ok", 1).Build())
+		case 2:
+			return replyMsg(id, bsoncore.NewDocumentBuilder().AppendArray("databases", bsoncore.NewArrayBuilder().
+				AppendDocument(bsoncore.NewDocumentBuilder().AppendString("name", "x").Build()).Build()).
+				AppendDouble("ok", 1).Build())
+		case 3:
+			return replyMsg(id, bsoncore.NewDocumentBuilder().AppendDocument("cursor", bsoncore.NewDocumentBuilder().
+				AppendInt64("id", 0).AppendArray("firstBatch", bsoncore.NewArrayBuilder().
+				AppendDocument(bsoncore.NewDocumentBuilder().AppendString("name", "c").Build()).Build()).Build()).
+				AppendDouble("ok", 1).Build())
+		}
+		return replyMsg(id, bsoncore.NewDocumentBuilder().AppendInt64("count", 5).AppendInt64("n", 5).
+			AppendDocument("cursor", bsoncore.NewDocumentBuilder().AppendInt64("id", 0).
+				AppendArray("firstBatch", batch).Build()).AppendDouble("ok", 1).Build())
+	})
+	ev := exploreFake(t, tg)
+	if ev.Status != event.StatusOpen {
+		t.Fatalf("status %s errors %v", ev.Status, ev.Errors)
+	}
+	c := find(ev.Dataset, "collection", "x", "c")
+	if c == nil || c.Sampled != 3 {
+		t.Fatalf("container %+v", c)
+	}
+}
