@@ -226,4 +226,3 @@ func head(s []string, n int) []string {
 	}
 	return s
 }
-

@@ -53,7 +53,7 @@ func opQueryMessage(requestID int32, ns string, doc bsoncore.Document) []byte {
 	b := appendHeader(make([]byte, 0, n), n, requestID, opQuery)
 	b = binary.LittleEndian.AppendUint32(b, 0) // flags
 	b = append(append(b, ns...), 0)
-	b = binary.LittleEndian.AppendUint32(b, 0)                     // numberToSkip
+	b = binary.LittleEndian.AppendUint32(b, 0)                  // numberToSkip
 	b = binary.LittleEndian.AppendUint32(b, uint32(0xffffffff)) // numberToReturn -1: one batch, close cursor
 	return append(b, doc...)
 }
