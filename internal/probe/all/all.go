@@ -4,6 +4,7 @@ package all
 import (
 	"github.com/leakwatch/leakwatch/internal/probe"
 	"github.com/leakwatch/leakwatch/internal/probe/couchdb"
+	"github.com/leakwatch/leakwatch/internal/probe/elastic"
 	"github.com/leakwatch/leakwatch/internal/probe/prometheus"
 	"github.com/leakwatch/leakwatch/internal/probe/registry"
 )
@@ -14,6 +15,7 @@ func Probes() []probe.Probe {
 	return []probe.Probe{
 		// registry: one line per datastore
 		couchdb.New(),
+		elastic.New(),
 		prometheus.New(),
 		registry.New(),
 	}
