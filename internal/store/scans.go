@@ -232,3 +232,24 @@ func (s *Store) RecordedPorts(ctx context.Context, id string) (map[netip.AddrPor
 	}
 	return out, rows.Err()
 }
+
+// OpenExposureAddrs returns the addresses of the exposures still open.
+func (s *Store) OpenExposureAddrs(ctx context.Context) ([]netip.AddrPort, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT ip, port FROM exposures WHERE open = 1`)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	defer rows.Close()
+	var out []netip.AddrPort
+	for rows.Next() {
+		var ip string
+		var port int
+		if err := rows.Scan(&ip, &port); err != nil {
+			return nil, err
+		}
+		if a, err := netip.ParseAddr(ip); err == nil {
+			out = append(out, netip.AddrPortFrom(a, uint16(port)))
+		}
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,438 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"os/signal"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/leakwatch/leakwatch/internal/discover"
+	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/all"
+	"github.com/leakwatch/leakwatch/internal/scan"
+	"github.com/leakwatch/leakwatch/internal/scope"
+	"github.com/leakwatch/leakwatch/internal/store"
+)
+
+// scanStages are the enrichment steps run on every event after
+// exploration, in order; the integrator adds one line per stage package
+// (e.g. classify.Stage(...), then assess.Stage()) as it lands.
+func scanStages() []scan.Stage {
+	return []scan.Stage{}
+}
+
+// scanArgs are a scan's settings as stored with it, so --resume replays
+// exactly the same scope (same targets, ports and permutation seed).
+type scanArgs struct {
+	Targets       []string `json:"targets"`
+	Excludes      []string `json:"excludes,omitempty"`
+	Ports         []int    `json:"ports,omitempty"` // empty: the probes' default ports
+	Probes        []string `json:"probes,omitempty"`
+	Rate          int      `json:"rate"`
+	Concurrency   int      `json:"concurrency"`
+	PerHost       int      `json:"per_host"`
+	Timeout       string   `json:"timeout"`
+	Sample        int      `json:"sample"`
+	AllowReserved bool     `json:"allow_reserved,omitempty"`
+	Seed          uint64   `json:"seed"`
+	Batch         uint64   `json:"batch,omitempty"`
+}
+
+type scanFlags struct {
+	list, excludeFile, ports, probes, db, resume string
+	excludes                                     []string
+	rate, concurrency, perHost, sample           int
+	timeout                                      time.Duration
+	json, noStore, quiet, allowReserved          bool
+	batch                                        uint64
+}
+
+func init() {
+	var f scanFlags
+	cmd := &cobra.Command{
+		Use:   "scan [TARGETS...] [-l FILE] [-]",
+		Short: "Find datastores readable without credentials, prove access and inventory them",
+		Long: `Scan targets (addresses, CIDRs, ranges, hostnames, host:port, URLs; "-" reads
+them from stdin, one per line) for datastores, prove what an anonymous client
+can read, inventory it and record the results.
+
+Every service found is one event (docs/event.md); --json prints them as JSON
+Lines on stdout. Results are stored in a SQLite database (--db) with the
+scan's progress, so an interrupted scan continues with --resume SCAN_ID.
+
+Exit status: 0 nothing readable found, 1 at least one open exposure, 2 error.`,
+		Example: `  leakwatch scan 10.0.0.0/24
+  leakwatch scan -l targets.txt --exclude 10.0.0.5 --ports 6379,9200 --json > events.jsonl
+  leakwatch scan --resume 20261204-051735-3f9a`,
+		RunE: func(cmd *cobra.Command, args []string) error { return runScan(cmd, args, &f) },
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.list, "list", "l", "", "read targets from `FILE`, one per line (- for stdin)")
+	fl.StringSliceVar(&f.excludes, "exclude", nil, "never scan these addresses, CIDRs or ranges (repeatable)")
+	fl.StringVar(&f.excludeFile, "exclude-file", "", "read excludes from `FILE`, one per line")
+	fl.StringVarP(&f.ports, "ports", "p", "", "ports to scan, e.g. 6379,9200,27017-27019 (default: every probe's default ports)")
+	fl.IntVar(&f.rate, "rate", 10000, "connection attempts per second during port discovery")
+	fl.IntVar(&f.concurrency, "concurrency", 1024, "connection attempts in flight during port discovery")
+	fl.IntVar(&f.perHost, "per-host", 32, "connection attempts in flight per address")
+	fl.DurationVar(&f.timeout, "timeout", 2*time.Second, "connect timeout")
+	fl.IntVar(&f.sample, "sample", probe.DefaultLimits().Sample, "documents sampled per container for classification (0 = read no content)")
+	fl.StringVar(&f.probes, "probes", "", "only these probes, comma-separated (an unknown name lists the known ones)")
+	fl.BoolVar(&f.json, "json", false, "print one event per line (JSON Lines) on stdout")
+	fl.StringVar(&f.db, "db", "", "database `PATH` (default $XDG_DATA_HOME/leakwatch/leakwatch.db)")
+	fl.StringVar(&f.resume, "resume", "", "continue the interrupted scan `SCAN_ID`")
+	fl.BoolVar(&f.noStore, "no-store", false, "do not record the scan (it cannot be resumed)")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress line and no summary table")
+	fl.BoolVar(&f.allowReserved, "allow-reserved", false, "allow reserved, multicast and documentation ranges")
+	fl.Uint64Var(&f.batch, "checkpoint-every", 0, "items discovered between checkpoints (0: automatic)")
+	_ = fl.MarkHidden("checkpoint-every")
+	rootCmd.AddCommand(cmd)
+}
+
+func runScan(cmd *cobra.Command, posArgs []string, f *scanFlags) error {
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	stderr := cmd.ErrOrStderr()
+
+	var st *store.Store
+	if !f.noStore {
+		path := f.db
+		if path == "" {
+			p, err := store.DefaultPath()
+			if err != nil {
+				return err
+			}
+			path = p
+		}
+		s, err := store.Open(ctx, path)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		st = s
+	}
+
+	var args scanArgs
+	var rec *store.Scan
+	if f.resume != "" {
+		if st == nil {
+			return errors.New("--resume needs the database (drop --no-store)")
+		}
+		if len(posArgs) > 0 || f.list != "" || cmd.Flags().Changed("ports") || cmd.Flags().Changed("probes") {
+			return errors.New("--resume replays the stored scan: give no targets, --ports or --probes")
+		}
+		r, err := st.ReopenScan(ctx, f.resume)
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(r.Args, &args); err != nil {
+			return fmt.Errorf("scan %s: stored arguments: %w", r.ID, err)
+		}
+		rec = r
+	} else {
+		a, err := newScanArgs(cmd, posArgs, f)
+		if err != nil {
+			return err
+		}
+		args = a
+	}
+
+	probes, err := selectProbes(args.Probes)
+	if err != nil {
+		return err
+	}
+	ports := args.Ports
+	if len(ports) == 0 {
+		ports = defaultPorts(probes)
+	}
+	if len(ports) == 0 {
+		return errors.New("no ports to scan: give --ports (no probe is registered)")
+	}
+	timeout, err := time.ParseDuration(args.Timeout)
+	if err != nil {
+		return fmt.Errorf("timeout %q: %w", args.Timeout, err)
+	}
+	sc, err := scope.Parse(ctx, args.Targets, args.Excludes, scope.Options{
+		DefaultPorts: ports, AllowReserved: args.AllowReserved, Seed: args.Seed})
+	if err != nil {
+		return err
+	}
+
+	var start uint64
+	var skip map[netip.AddrPort]bool
+	if rec != nil {
+		start = rec.Checkpoint
+		if skip, err = st.RecordedPorts(ctx, rec.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "resuming scan %s at item %d of %d (%d services already recorded)\n", rec.ID, start, sc.Len(), len(skip))
+	} else if st != nil {
+		raw, _ := json.Marshal(args)
+		if rec, err = st.OpenScan(ctx, store.NewScan{Args: raw, Total: sc.Len()}); err != nil {
+			return err
+		}
+		if !f.quiet {
+			fmt.Fprintf(stderr, "scan %s: %d addresses×ports, recording to %s\n", rec.ID, sc.Len(), st.Path())
+		}
+	}
+
+	limits := probe.DefaultLimits()
+	limits.ConnectTimeout = timeout
+	limits.Sample = args.Sample
+	cfg := scan.Config{
+		Items: sc.Items, Total: sc.Len(), Start: start, Skip: skip, Batch: args.Batch,
+		Discover: discover.Config{Rate: args.Rate, Concurrency: args.Concurrency, PerHost: args.PerHost, Timeout: timeout},
+		Probes:   probes, Limits: limits, Stages: scanStages(), Counters: new(scan.Counters),
+	}
+	summary := new(scan.Summary)
+	if st != nil {
+		cfg.ScanID = rec.ID
+		cfg.Sinks = append(cfg.Sinks, scan.StoreSink(st))
+		id := rec.ID
+		cfg.Checkpoint = func(ctx context.Context, idx uint64) error { return st.Checkpoint(ctx, id, idx) }
+	}
+	if f.json {
+		cfg.Sinks = append(cfg.Sinks, scan.JSONLines(cmd.OutOrStdout()))
+	}
+	cfg.Sinks = append(cfg.Sinks, summary)
+
+	progressDone := func() {}
+	if !f.quiet && isTerminal(stderr) {
+		pctx, cancel := context.WithCancel(ctx)
+		finished := make(chan struct{})
+		go func() { scan.ShowProgress(pctx, stderr, cfg.Counters, sc.Len(), 500*time.Millisecond); close(finished) }()
+		progressDone = func() { cancel(); <-finished }
+	}
+	stats, runErr := scan.Run(ctx, cfg)
+	progressDone()
+	stop() // a second Ctrl-C now kills the process as usual
+
+	interrupted := runErr != nil && ctx.Err() != nil && errors.Is(runErr, ctx.Err())
+	exposed := stats.Exposed
+	if st != nil {
+		fin := store.Finish{Status: store.ScanDone}
+		switch {
+		case interrupted:
+			fin.Status = store.ScanInterrupted
+		case runErr != nil:
+			fin.Status, fin.Error = store.ScanFailed, runErr.Error()
+		default:
+			if fin.Covers, err = coveredExposures(context.WithoutCancel(ctx), st, sc); err != nil {
+				return err
+			}
+		}
+		if err := st.FinishScan(context.WithoutCancel(ctx), rec.ID, fin); err != nil {
+			return errors.Join(runErr, err)
+		}
+		if got, err := st.GetScan(context.WithoutCancel(ctx), rec.ID); err == nil {
+			exposed = uint64(got.Exposed) // a resumed scan counts what the first run found too
+		}
+	}
+
+	if !f.quiet {
+		out := cmd.OutOrStdout()
+		if f.json {
+			out = stderr
+		}
+		if err := scan.WriteTable(out, summary.Rows()); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "%d open ports, %d identified, %d readable without credentials, %s\n",
+			stats.Open, stats.Identified, stats.Exposed, stats.Elapsed.Round(time.Millisecond))
+	}
+	switch {
+	case interrupted && rec != nil:
+		return fmt.Errorf("interrupted: what was found is stored; continue with: leakwatch scan --resume %s", rec.ID)
+	case interrupted:
+		return errors.New("interrupted")
+	case runErr != nil:
+		return runErr
+	case exposed > 0:
+		return errExposed
+	}
+	return nil
+}
+
+// newScanArgs gathers a new scan's settings from the command line.
+func newScanArgs(cmd *cobra.Command, posArgs []string, f *scanFlags) (scanArgs, error) {
+	a := scanArgs{Rate: f.rate, Concurrency: f.concurrency, PerHost: f.perHost, Timeout: f.timeout.String(),
+		Sample: f.sample, AllowReserved: f.allowReserved, Batch: f.batch, Seed: randomSeed()}
+	if f.sample < 0 || f.rate <= 0 || f.concurrency <= 0 || f.perHost <= 0 || f.timeout <= 0 {
+		return a, errors.New("--sample must be >= 0; --rate, --concurrency, --per-host and --timeout > 0")
+	}
+	stdinUsed := false
+	readFile := func(name string) ([]string, error) {
+		if name == "-" {
+			if stdinUsed {
+				return nil, errors.New("stdin given twice")
+			}
+			stdinUsed = true
+			return scope.ReadTargets(cmd.InOrStdin())
+		}
+		fh, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer fh.Close()
+		return scope.ReadTargets(fh)
+	}
+	for _, t := range posArgs {
+		if t == "-" {
+			ts, err := readFile("-")
+			if err != nil {
+				return a, err
+			}
+			a.Targets = append(a.Targets, ts...)
+			continue
+		}
+		a.Targets = append(a.Targets, t)
+	}
+	if f.list != "" {
+		ts, err := readFile(f.list)
+		if err != nil {
+			return a, fmt.Errorf("--list: %w", err)
+		}
+		a.Targets = append(a.Targets, ts...)
+	}
+	if len(a.Targets) == 0 {
+		return a, errors.New("no targets: give addresses, -l FILE or - (stdin)")
+	}
+	a.Excludes = append(a.Excludes, f.excludes...)
+	if f.excludeFile != "" {
+		ex, err := readFile(f.excludeFile)
+		if err != nil {
+			return a, fmt.Errorf("--exclude-file: %w", err)
+		}
+		a.Excludes = append(a.Excludes, ex...)
+	}
+	if f.probes != "" {
+		for p := range strings.SplitSeq(f.probes, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				a.Probes = append(a.Probes, p)
+			}
+		}
+	}
+	if f.ports != "" {
+		ports, err := parsePorts(f.ports)
+		if err != nil {
+			return a, err
+		}
+		a.Ports = ports
+	}
+	return a, nil
+}
+
+func randomSeed() uint64 {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return binary.LittleEndian.Uint64(b[:])
+}
+
+// selectProbes returns the registered probes, or those named.
+func selectProbes(names []string) ([]probe.Probe, error) {
+	if len(names) == 0 {
+		return all.Probes(), nil
+	}
+	var out []probe.Probe
+	for _, n := range names {
+		p := all.ByName(n)
+		if p == nil {
+			var known []string
+			for _, p := range all.Probes() {
+				known = append(known, p.Name())
+			}
+			return nil, fmt.Errorf("unknown probe %q (known: %s)", n, strings.Join(known, ", "))
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func defaultPorts(probes []probe.Probe) []int {
+	var ports []int
+	for _, p := range probes {
+		for _, port := range p.DefaultPorts() {
+			if !slices.Contains(ports, port) {
+				ports = append(ports, port)
+			}
+		}
+	}
+	slices.Sort(ports)
+	return ports
+}
+
+// parsePorts reads "6379,9200,27017-27019".
+func parsePorts(s string) ([]int, error) {
+	var out []int
+	seen := map[int]bool{}
+	for part := range strings.SplitSeq(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		lo, hi, isRange := strings.Cut(part, "-")
+		a, err1 := strconv.Atoi(lo)
+		b := a
+		var err2 error
+		if isRange {
+			b, err2 = strconv.Atoi(hi)
+		}
+		if err1 != nil || err2 != nil || a < 1 || b > 65535 || a > b {
+			return nil, fmt.Errorf("--ports: %q is not a port or range between 1 and 65535", part)
+		}
+		for p := a; p <= b; p++ {
+			if !seen[p] {
+				seen[p] = true
+				out = append(out, p)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("--ports: no port given")
+	}
+	return out, nil
+}
+
+// coverLimit bounds the scope walk that decides which known exposures a
+// finished scan covered: beyond it no exposure is closed by absence.
+const coverLimit = 1 << 24
+
+// coveredExposures returns the Covers function for FinishScan: which of
+// the currently open exposures lie inside this scan's scope. The scope has
+// no membership test for (ip, port), so the scope is walked once against the
+// (few) open exposures' addresses.
+func coveredExposures(ctx context.Context, st *store.Store, sc *scope.Scope) (func(netip.Addr, int) bool, error) {
+	open, err := st.OpenExposureAddrs(ctx)
+	if err != nil || len(open) == 0 || sc.Len() > coverLimit {
+		return nil, err
+	}
+	want := map[netip.AddrPort]bool{}
+	for _, a := range open {
+		want[a] = false
+	}
+	for _, it := range sc.Items(0) {
+		k := netip.AddrPortFrom(it.IP, uint16(it.Port))
+		if _, ok := want[k]; ok {
+			want[k] = true
+		}
+	}
+	return func(ip netip.Addr, port int) bool { return want[netip.AddrPortFrom(ip, uint16(port))] }, nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
