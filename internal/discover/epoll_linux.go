@@ -223,12 +223,10 @@ func (s *epollScanner) connect(t task) {
 		s.settle(t, err)
 		return
 	}
-	// Close with RST: no TIME_WAIT piles up on our side for open ports.
-	_ = unix.SetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0})
 	s.st.Attempts++
 	err = unix.Connect(fd, sa)
 	if err != unix.EINPROGRESS && err != unix.EINTR {
-		unix.Close(fd)
+		closeRST(fd, err == nil)
 		s.settle(t, err)
 		return
 	}
@@ -268,8 +266,17 @@ func (s *epollScanner) complete(fd int) {
 	sl.active = false
 	sl.t = task{}
 	s.inflight--
-	unix.Close(fd) // also removes it from the epoll set
+	closeRST(fd, err == nil) // closing also removes it from the epoll set
 	s.settle(t, err)
+}
+
+// closeRST closes fd; a connected socket is reset (SO_LINGER 0) so no
+// TIME_WAIT piles up on our side. Refused sockets need no such call.
+func closeRST(fd int, connected bool) {
+	if connected {
+		_ = unix.SetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0})
+	}
+	unix.Close(fd)
 }
 
 // expire times out attempts past their deadline.
@@ -281,6 +288,14 @@ func (s *epollScanner) expire() {
 		sl := &s.slots[d.fd]
 		if !sl.active || sl.gen != d.gen {
 			continue // finished already
+		}
+		// The connect may have finished with its event not yet read (more
+		// than one epoll batch pending, or a slow loop): ask the socket
+		// before calling it a timeout.
+		pfd := []unix.PollFd{{Fd: d.fd, Events: unix.POLLOUT}}
+		if n, _ := unix.Poll(pfd, 0); n > 0 {
+			s.complete(int(d.fd))
+			continue
 		}
 		t := sl.t
 		sl.active = false
