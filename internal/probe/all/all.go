@@ -7,6 +7,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/probe/elastic"
 	"github.com/leakwatch/leakwatch/internal/probe/prometheus"
 	"github.com/leakwatch/leakwatch/internal/probe/registry"
+	"github.com/leakwatch/leakwatch/internal/probe/s3"
 )
 
 // Probes returns every probe, in identification order for ports that no
@@ -18,6 +19,7 @@ func Probes() []probe.Probe {
 		elastic.New(),
 		prometheus.New(),
 		registry.New(),
+		s3.New(),
 	}
 }
 
