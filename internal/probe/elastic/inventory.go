@@ -57,7 +57,8 @@ func (x *explorer) catIndices(ctx context.Context) (*listing, error) {
 		x.path("/_cat/indices?format=json&bytes=b&expand_wildcards=all&h=index,status,docs.count,store.size,creation.date"),
 		x.path("/_cat/indices?format=json&bytes=b"), // servers that reject h= or expand_wildcards
 	}
-	var rows []catRow
+	// Rows are decoded one by one: one odd row is skipped, not fatal.
+	var rows []json.RawMessage
 	var err error
 	for _, p := range paths {
 		rows = nil
@@ -75,7 +76,13 @@ func (x *explorer) catIndices(ctx context.Context) (*listing, error) {
 	}
 	l := &listing{method: methodCat}
 	seen := map[string]bool{}
-	for _, row := range rows {
+	bad := 0
+	for _, raw := range rows {
+		var row catRow
+		if json.Unmarshal(raw, &row) != nil {
+			bad++
+			continue
+		}
 		if row.Index == "" || seen[row.Index] {
 			continue
 		}
@@ -90,6 +97,9 @@ func (x *explorer) catIndices(ctx context.Context) (*listing, error) {
 			x.note("index %q: creation.date %q is not a plausible time; treated as unknown", clip(ix.name, 100), clip(string(rawOf(row.Created)), 40))
 		}
 		l.indices = append(l.indices, ix)
+	}
+	if bad > 0 {
+		x.note("_cat/indices: %d malformed rows skipped", bad)
 	}
 	return l, nil
 }
