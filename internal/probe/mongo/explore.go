@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -77,7 +78,7 @@ func (x *explorer) run() error {
 		}
 		if err := x.database(d.name); err != nil {
 			x.ev.Errors = append(x.ev.Errors, fmt.Sprintf("database %s: %v", d.name, err))
-			if st := probe.StatusOf(err); st != event.StatusError && st != event.StatusAuthRequired {
+			if serverSide(err) != nil {
 				return err // the connection is unusable (timeout, too large, malformed)
 			}
 		}
@@ -120,7 +121,7 @@ func (x *explorer) database(db string) error {
 		x.indicate(db, name)
 		if typ := str(cd, "type"); typ == "" || typ == "collection" {
 			if err := x.collection(db, &cc); err != nil {
-				if st := probe.StatusOf(err); st != event.StatusError && st != event.StatusAuthRequired {
+				if serverSide(err) != nil {
 					return err
 				}
 				x.ev.Errors = append(x.ev.Errors, fmt.Sprintf("collection %s.%s: %v", db, name, err))
@@ -142,7 +143,7 @@ func (x *explorer) collection(db string, cc *event.Container) error {
 		if n, ok := number(r, "size"); ok {
 			cc.Bytes = event.Int64(n)
 		}
-	} else if probe.StatusOf(err) != event.StatusError && !isAuthError(err) {
+	} else if serverSide(err) != nil {
 		return err
 	}
 	if cc.Documents == nil { // collStats is missing on some servers and versions
@@ -218,6 +219,16 @@ func (x *explorer) find(db, coll string, n int, oldestID bool) ([]bsoncore.Docum
 		out = out[:n]
 	}
 	return out, nil
+}
+
+// serverSide returns nil for a command's ok: 0 reply (the connection goes
+// on) and err for anything that leaves the connection unusable.
+func serverSide(err error) error {
+	var ce *commandError
+	if errors.As(err, &ce) {
+		return nil
+	}
+	return err
 }
 
 func head(s []string, n int) []string {

@@ -63,10 +63,13 @@ func (x *explorer) run(c *conn, firstDB string) error {
 	if err := c.exec(sqlBegin); err != nil {
 		return err
 	}
-	if r, err := c.query(sqlVersion, 1); err == nil && len(r.rows) == 1 && r.rows[0][0] != nil {
+	r, err := c.query(sqlVersion, 1)
+	if err == nil && len(r.rows) == 1 && len(r.rows[0]) == 1 && r.rows[0][0] != nil {
 		x.ev.Service.Info["version"] = truncate(*r.rows[0][0], 200)
+	} else if _, ok := err.(*serverError); err != nil && !ok {
+		return err // the connection is unusable
 	}
-	r, err := c.query(fmt.Sprintf(sqlDatabases, lim.MaxContainers+1), lim.MaxContainers+1)
+	r, err = c.query(fmt.Sprintf(sqlDatabases, lim.MaxContainers+1), lim.MaxContainers+1)
 	if err != nil {
 		return err
 	}
