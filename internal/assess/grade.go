@@ -227,7 +227,7 @@ func documentsText(n int64) string {
 func statusText(s event.Status) string {
 	switch s {
 	case event.StatusAuthRequired:
-		return "protected: it demands credentials"
+		return "protected (it demands credentials)"
 	case event.StatusRefused:
 		return "closed (connection refused)"
 	case event.StatusTimeout:

@@ -142,6 +142,10 @@ var typeByID = func() map[string]*DataType {
 	return m
 }()
 
+// LookupType returns the table entry for a classifier type id (reports use
+// its Label and Category).
+func LookupType(id string) DataType { return *lookupType(id) }
+
 // lookupType returns the table entry for a type id; an id the table does not
 // know (a newer classifier) counts as a hint, so it is reported but does not
 // inflate the grade.
