@@ -5,6 +5,9 @@ import (
 	"github.com/leakwatch/leakwatch/internal/probe"
 	"github.com/leakwatch/leakwatch/internal/probe/couchdb"
 	"github.com/leakwatch/leakwatch/internal/probe/elastic"
+	"github.com/leakwatch/leakwatch/internal/probe/mongo"
+	"github.com/leakwatch/leakwatch/internal/probe/mysql"
+	"github.com/leakwatch/leakwatch/internal/probe/postgres"
 	"github.com/leakwatch/leakwatch/internal/probe/prometheus"
 	"github.com/leakwatch/leakwatch/internal/probe/registry"
 	"github.com/leakwatch/leakwatch/internal/probe/s3"
@@ -17,6 +20,9 @@ func Probes() []probe.Probe {
 		// registry: one line per datastore
 		couchdb.New(),
 		elastic.New(),
+		mongo.New(),
+		mysql.New(),
+		postgres.New(),
 		prometheus.New(),
 		registry.New(),
 		s3.New(),
