@@ -1,0 +1,240 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/leakwatch/leakwatch/docs"
+	"github.com/leakwatch/leakwatch/internal/event"
+	"github.com/leakwatch/leakwatch/internal/labtest"
+	"github.com/leakwatch/leakwatch/internal/probe/all"
+	"github.com/leakwatch/leakwatch/internal/store"
+)
+
+func events(t *testing.T, jsonl string) []event.Event {
+	t.Helper()
+	if err := docs.ValidateEvents([]byte(jsonl)); err != nil {
+		t.Fatal(err)
+	}
+	var out []event.Event
+	for line := range strings.Lines(jsonl) {
+		var ev event.Event
+		if err := json.Unmarshal([]byte(line), &ev); err != nil {
+			t.Fatalf("%v: %q", err, line)
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+func TestScanJSONScansAndShow(t *testing.T) {
+	for i := 1; i <= 3; i++ {
+		listenClose(t, fmt.Sprintf("127.77.43.%d:4310", i))
+	}
+	db := filepath.Join(t.TempDir(), "lw.db")
+	stdout, stderr, code := runCLI(t, "scan", "127.77.43.0/29", "--ports", "4310", "--json", "--db", db, "--timeout", "1s")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0 (nothing readable)\n%s", code, stderr)
+	}
+	evs := events(t, stdout)
+	if len(evs) != 3 {
+		t.Fatalf("%d events, want 3:\n%s", len(evs), stdout)
+	}
+	for _, ev := range evs {
+		if ev.Status != event.StatusNotIdentified || ev.ScanID == "" || ev.Target != "127.77.43.0/29" {
+			t.Errorf("event %+v", ev)
+		}
+	}
+	if !strings.Contains(stderr, "127.77.43.2:4310") || !strings.Contains(stderr, "not-identified") {
+		t.Errorf("with --json the summary table goes to stderr:\n%s", stderr)
+	}
+
+	out, _, code := runCLI(t, "scans", "--db", db)
+	if code != 0 || !strings.Contains(out, evs[0].ScanID) || !strings.Contains(out, "done") || !strings.Contains(out, "100%") {
+		t.Errorf("scans (exit %d):\n%s", code, out)
+	}
+	out, _, code = runCLI(t, "show", evs[0].ScanID, "--json", "--db", db)
+	if code != 0 || len(events(t, out)) != 3 {
+		t.Errorf("show --json (exit %d):\n%s", code, out)
+	}
+	out, _, code = runCLI(t, "show", evs[0].ScanID, "--db", db)
+	if code != 0 || !strings.Contains(out, "127.77.43.1:4310") || !strings.Contains(out, "TARGET") {
+		t.Errorf("show (exit %d):\n%s", code, out)
+	}
+	if _, stderr, code = runCLI(t, "show", "no-such-scan", "--db", db); code != exitFailure {
+		t.Errorf("show of a missing scan: exit %d %s", code, stderr)
+	}
+}
+
+func TestScanUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"scan", "--no-store"},
+		{"scan", "127.77.43.1", "--ports", "0", "--no-store"},
+		{"scan", "127.77.43.1", "--ports", "9-1", "--no-store"},
+		{"scan", "127.77.43.1", "--probes", "no-such-probe", "--no-store"},
+		{"scan", "not a target!", "--ports", "1", "--no-store"},
+		{"scan", "--resume", "x", "--no-store"},
+	} {
+		if _, stderr, code := runCLI(t, args...); code != exitFailure || !strings.Contains(stderr, "leakwatch:") {
+			t.Errorf("%v: exit %d, want %d with a message; stderr:\n%s", args, code, exitFailure, stderr)
+		}
+	}
+}
+
+func TestParsePorts(t *testing.T) {
+	got, err := parsePorts("6379, 9200,27017-27019,6379")
+	if err != nil || fmt.Sprint(got) != "[6379 9200 27017 27018 27019]" {
+		t.Fatalf("%v %v", got, err)
+	}
+	for _, bad := range []string{"", "0", "65536", "a", "5-", "9-1", ","} {
+		if _, err := parsePorts(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+// TestScanKilledAndResumed kills a scan with SIGKILL half-way and resumes
+// it: every service recorded before the kill is still there, the resumed
+// run records the rest, and no port is recorded twice.
+func TestScanKilledAndResumed(t *testing.T) {
+	const n = 40
+	want := map[netip.AddrPort]bool{}
+	for i := 1; i <= n; i++ {
+		a := fmt.Sprintf("127.77.43.%d:4311", 100+i)
+		listenClose(t, a)
+		want[netip.MustParseAddrPort(a)] = true
+	}
+	db := filepath.Join(t.TempDir(), "lw.db")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	// 128 items at 16 attempts/s: ~8 s, checkpoints every 8 items.
+	child := cli(t, ctx, "scan", "127.77.43.64/26", "127.77.43.128/26", "--ports", "4311", "--db", db,
+		"--rate", "16", "--checkpoint-every", "8", "--timeout", "1s", "--quiet")
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var before *store.Scan
+	for before == nil || before.Services < n/4 {
+		if ctx.Err() != nil {
+			t.Fatal("the scan recorded too little before the deadline")
+		}
+		time.Sleep(20 * time.Millisecond)
+		if scans, _ := st.ListScans(ctx, 1); len(scans) == 1 {
+			before = &scans[0]
+		}
+	}
+	if err := child.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = child.Wait()
+	killed, err := st.GetScan(ctx, before.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rowsBefore, err := st.ServicesOfScan(ctx, before.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if killed.Status != store.ScanRunning || len(rowsBefore) >= n || killed.Checkpoint >= killed.Total {
+		t.Fatalf("the kill came too late to test anything: %+v, %d services", killed, len(rowsBefore))
+	}
+	t.Logf("killed with %d services recorded, checkpoint %d of %d", len(rowsBefore), killed.Checkpoint, killed.Total)
+
+	_, stderr, code := runCLI(t, "scan", "--resume", before.ID, "--db", db, "--quiet")
+	if code != 0 {
+		t.Fatalf("resume: exit %d\n%s", code, stderr)
+	}
+	done, _ := st.GetScan(ctx, before.ID)
+	rows, err := st.ServicesOfScan(ctx, before.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done.Status != store.ScanDone || done.Checkpoint != done.Total || done.Services != n || len(rows) != n {
+		t.Fatalf("after resume: %+v, %d rows, want %d", done, len(rows), n)
+	}
+	seen := map[netip.AddrPort]bool{}
+	for _, r := range rows {
+		k := netip.AddrPortFrom(netip.MustParseAddr(r.Event.IP), uint16(r.Event.Port))
+		if seen[k] || !want[k] {
+			t.Errorf("%s recorded twice or not a listener", k)
+		}
+		seen[k] = true
+	}
+	ids := map[int64]bool{}
+	for _, r := range rows {
+		ids[r.ID] = true
+	}
+	for _, r := range rowsBefore {
+		if !ids[r.ID] {
+			t.Errorf("service %d (%s:%d) recorded before the kill was lost", r.ID, r.Event.IP, r.Event.Port)
+		}
+	}
+	if _, _, code := runCLI(t, "scan", "--resume", before.ID, "--db", db); code != exitFailure {
+		t.Errorf("resuming a finished scan: exit %d", code)
+	}
+}
+
+// TestScanLab scans the lab's real servers with every registered probe
+// that has one, end to end through the CLI.
+func TestScanLab(t *testing.T) {
+	cases := []struct{ key, probe string }{
+		{"REDIS_OPEN", "redis"}, {"MEMCACHED_OPEN", "memcached"}, {"COUCHDB_OPEN", "couchdb"},
+		{"MONGO_OPEN", "mongodb"}, {"MYSQL_OPEN", "mysql"}, {"POSTGRES_OPEN", "postgres"},
+		{"ES7_OPEN", "elasticsearch"}, {"OPENSEARCH_OPEN", "elasticsearch"}, {"ETCD_OPEN", "etcd"},
+		{"PROMETHEUS_OPEN", "prometheus"},
+		{"REDIS_AUTH", "redis"}, {"COUCHDB_AUTH", "couchdb"}, {"MONGO_AUTH", "mongodb"}, {"MYSQL_AUTH", "mysql"},
+		{"POSTGRES_AUTH", "postgres"},
+	}
+	var targets []string
+	expect := map[string]event.Status{}
+	for _, c := range cases {
+		addr, ok := labtest.Lookup(c.key)
+		if !ok || all.ByName(c.probe) == nil {
+			continue
+		}
+		targets = append(targets, addr)
+		expect[addr] = event.StatusOpen
+		if strings.HasSuffix(c.key, "_AUTH") {
+			expect[addr] = event.StatusAuthRequired
+		}
+	}
+	if len(targets) == 0 {
+		labtest.Get(t, "REDIS_OPEN") // skips (or fails in strict mode) with the lab's message
+		t.Skip("no lab server for any registered probe")
+	}
+	db := filepath.Join(t.TempDir(), "lw.db")
+	stdout, stderr, code := runCLI(t, append([]string{"scan", "--json", "--db", db, "--sample", "3"}, targets...)...)
+	if code != exitExposed {
+		t.Errorf("exit %d, want %d (open services)\n%s", code, exitExposed, stderr)
+	}
+	got := map[string]event.Event{}
+	for _, ev := range events(t, stdout) {
+		got[fmt.Sprintf("%s:%d", ev.IP, ev.Port)] = ev
+	}
+	for addr, status := range expect {
+		ev, ok := got[addr]
+		if !ok {
+			t.Errorf("%s: no event", addr)
+			continue
+		}
+		if ev.Status != status || ev.Service == nil {
+			t.Errorf("%s: status %s service %+v errors %v, want %s", addr, ev.Status, ev.Service, ev.Errors, status)
+		}
+		if status == event.StatusOpen && (ev.Access.Proof == "" || ev.Dataset == nil || ev.Dataset.Totals.Containers == 0) {
+			t.Errorf("%s: open without proof or inventory: %+v", addr, ev.Access)
+		}
+	}
+	t.Logf("%d lab services scanned", len(expect))
+}
