@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"io"
 	"net"
+	"net/netip"
 	"testing"
 	"time"
 
@@ -193,5 +194,47 @@ func TestServerIgnoringLimit(t *testing.T) {
 	c := find(ev.Dataset, "collection", "x", "c")
 	if c == nil || c.Sampled != 3 {
 		t.Fatalf("container %+v", c)
+	}
+}
+
+// TestReplicaMembersNeverContacted: hosts named in the handshake are
+// recorded as a count, and nothing connects to them.
+func TestReplicaMembersNeverContacted(t *testing.T) {
+	member, err := net.Listen("tcp", "127.77.254.7:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer member.Close()
+	contacted := make(chan struct{}, 1)
+	go func() {
+		if c, err := member.Accept(); err == nil {
+			c.Close()
+			contacted <- struct{}{}
+		}
+	}()
+	hosts := bsoncore.NewArrayBuilder().AppendString(member.Addr().String()).AppendString("db02.corp.internal:27017").Build()
+	tg := fakeServer(t, func(id int32, n int) []byte {
+		if n == 0 {
+			return replyMsg(id, bsoncore.NewDocumentBuilder().AppendBoolean("ismaster", true).
+				AppendInt32("maxWireVersion", 17).AppendString("setName", "rs0").AppendArray("hosts", hosts).
+				AppendDouble("ok", 1).Build())
+		}
+		return replyMsg(id, bsoncore.NewDocumentBuilder().AppendDouble("ok", 0).AppendInt32("code", 13).
+			AppendString("errmsg", "command listDatabases requires authentication").Build())
+	})
+	env := hostileEnv()
+	env.InScope = func(netip.Addr, int) bool { return true } // even when allowed, members are not followed
+	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
+	probe.Explore(context.Background(), env, New(), tg, ev)
+	if ev.Status != event.StatusAuthRequired {
+		t.Fatalf("status %s errors %v", ev.Status, ev.Errors)
+	}
+	if ev.Service.Info["replica_set"] != "rs0" || ev.Service.Info["replica_members"] != "2" {
+		t.Errorf("info %v", ev.Service.Info)
+	}
+	select {
+	case <-contacted:
+		t.Fatal("a replica-set member was contacted")
+	case <-time.After(200 * time.Millisecond):
 	}
 }

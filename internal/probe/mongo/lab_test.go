@@ -120,6 +120,7 @@ func TestOpenServer(t *testing.T) {
 	if ev.Status != event.StatusOpen || !ev.Access.Anonymous || ev.Access.Level != event.AccessData {
 		t.Fatalf("status %s access %+v errors %v", ev.Status, ev.Access, ev.Errors)
 	}
+	t.Logf("proof: %s (%d ms)", ev.Access.Proof, ev.DurationMS)
 	if !strings.Contains(ev.Access.Proof, "listDatabases") || !strings.Contains(ev.Access.Proof, "smsgw") {
 		t.Errorf("proof %q", ev.Access.Proof)
 	}
@@ -188,6 +189,7 @@ func TestAuthServer(t *testing.T) {
 	if ev.Status != event.StatusAuthRequired {
 		t.Fatalf("status %s errors %v", ev.Status, ev.Errors)
 	}
+	t.Logf("auth-required: %v", ev.Errors)
 	if ev.Access.Anonymous || ev.Access.Level != event.AccessNone || ev.Dataset != nil {
 		t.Errorf("auth server reported access %+v dataset %+v", ev.Access, ev.Dataset)
 	}
