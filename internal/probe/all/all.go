@@ -8,6 +8,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/probe/mongo"
 	"github.com/leakwatch/leakwatch/internal/probe/mysql"
 	"github.com/leakwatch/leakwatch/internal/probe/postgres"
+	"github.com/leakwatch/leakwatch/internal/probe/influxdb"
 	"github.com/leakwatch/leakwatch/internal/probe/prometheus"
 	"github.com/leakwatch/leakwatch/internal/probe/registry"
 	"github.com/leakwatch/leakwatch/internal/probe/s3"
@@ -26,6 +27,7 @@ func Probes() []probe.Probe {
 		prometheus.New(),
 		registry.New(),
 		s3.New(),
+		influxdb.New(),
 	}
 }
 
