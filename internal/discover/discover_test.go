@@ -39,8 +39,12 @@ func listen(t *testing.T, addr string) *listener {
 	go func() {
 		for {
 			c, err := ln.Accept()
-			if err != nil {
+			if errors.Is(err, net.ErrClosed) {
 				return
+			}
+			if err != nil { // EMFILE in TestLocalErrorsAreRetried: keep serving
+				time.Sleep(time.Millisecond)
+				continue
 			}
 			l.accepted.Add(1)
 			select {
