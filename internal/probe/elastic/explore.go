@@ -53,6 +53,9 @@ func (x *explorer) note(format string, a ...any) {
 func (x *explorer) path(p string) string { return x.b.base + p }
 
 func (x *explorer) run(ctx context.Context) error {
+	if x.ev.Service.Info == nil {
+		x.ev.Service.Info = map[string]string{}
+	}
 	x.health(ctx)
 	list, err := x.listIndices(ctx)
 	if err != nil {

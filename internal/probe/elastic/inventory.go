@@ -17,9 +17,14 @@ const (
 	methodHits = "_search hits"
 )
 
-// hitsDiscoverySize is how many hits (without _source) an all-index search
-// may return when the server has no _cat/indices.
-const hitsDiscoverySize = 1000
+// Without _cat/indices, indices are discovered from the _index of
+// all-index search hits (no _source): at most hitsDiscoveryPages pages of
+// hitsDiscoverySize hits (≈ 200 bytes each), well inside the
+// max_result_window (10,000) of Elasticsearch-compatible servers.
+const (
+	hitsDiscoverySize  = 1000
+	hitsDiscoveryPages = 5
+)
 
 type listing struct {
 	method    string
@@ -153,27 +158,39 @@ func (x *explorer) zincIndices(ctx context.Context) (*listing, error) {
 	return l, nil
 }
 
-// hitsIndices discovers indices from the _index of an all-index search's
-// hits (no _source). It is complete only when every hit fits in one answer;
-// otherwise the listing is marked truncated.
+// hitsIndices discovers indices from the _index of all-index search hits.
+// The list is complete only when every hit was seen; otherwise it is marked
+// truncated.
 func (x *explorer) hitsIndices(ctx context.Context) (*listing, error) {
 	p := x.path("/_search")
-	sr, err := x.search(ctx, p, hitsDiscoverySize, false)
-	if err != nil {
-		return nil, err
-	}
 	l := &listing{method: methodHits}
 	seen := map[string]bool{}
-	for _, h := range sr.Hits.Hits {
-		if h.Index == "" || seen[h.Index] {
-			continue
+	read := 0
+	var total count
+	for page := 0; page < hitsDiscoveryPages; page++ {
+		sr, err := x.search(ctx, p, query{size: hitsDiscoverySize, from: read})
+		if err != nil {
+			if page == 0 {
+				return nil, err
+			}
+			x.note("index discovery stopped: %s", clip(err.Error(), 200))
+			break
 		}
-		seen[h.Index] = true
-		l.indices = append(l.indices, x.newIndex(h.Index))
+		for _, h := range sr.Hits.Hits {
+			if h.Index != "" && !seen[h.Index] {
+				seen[h.Index] = true
+				l.indices = append(l.indices, x.newIndex(h.Index))
+			}
+		}
+		read += len(sr.Hits.Hits)
+		total, _ = sr.total()
+		if len(sr.Hits.Hits) < hitsDiscoverySize || (total.set && int64(read) >= total.v) {
+			break
+		}
 	}
-	if total, _ := sr.total(); !total.set || total.v > int64(len(sr.Hits.Hits)) {
+	if !total.set || total.v > int64(read) {
 		l.truncated = true
-		x.note("no _cat/indices: indices discovered from %d search hits; the list may be incomplete", len(sr.Hits.Hits))
+		x.note("no _cat/indices: indices discovered from %d search hits; the list may be incomplete", read)
 	}
 	return l, nil
 }

@@ -26,6 +26,9 @@ func checkOpen(t *testing.T, ev *event.Event, seedKey string, wantCreated bool) 
 	if !ev.Access.Anonymous || ev.Access.Level != event.AccessData || !strings.Contains(ev.Access.Proof, "sampled") {
 		t.Errorf("access %+v: want anonymous data access with a sampling proof", ev.Access)
 	}
+	if ev.Dataset.Truncated {
+		t.Errorf("inventory truncated: %q", ev.Errors)
+	}
 	for name, want := range seedCounts(t, seedKey) {
 		c := container(ev, name)
 		if c == nil {
@@ -136,4 +139,51 @@ func TestES7Open(t *testing.T) {
 		t.Fatalf("identify: %+v", svc)
 	}
 	checkOpen(t, ev, "ES7_SEED", true)
+}
+
+// TestLimits: with --sample 0 nothing is read but counts stay exact
+// (ZincSearch's counts then come from size-0 searches); samples are cut at
+// MaxSampleBytes; MaxContainers cuts the inventory, keeping the ransom note.
+func TestLimits(t *testing.T) {
+	for _, key := range []string{"ZINC_OPEN", "OPENSEARCH_OPEN"} {
+		t.Run(key, func(t *testing.T) {
+			addr := labtest.Get(t, key)
+			seed := seedCounts(t, strings.TrimSuffix(key, "_OPEN")+"_SEED")
+
+			env := testEnv()
+			env.Limits.Sample = 0
+			_, ev := scan(t, env, addr)
+			if ev.Status != event.StatusOpen || ev.Access.Level != event.AccessMetadata {
+				t.Fatalf("sample 0: status %q access %+v", ev.Status, ev.Access)
+			}
+			for name, want := range seed {
+				c := container(ev, name)
+				if c == nil || c.Documents == nil || *c.Documents != want || len(c.Samples) != 0 {
+					t.Errorf("sample 0: %s = %+v, want %d documents and no samples", name, c, want)
+				}
+			}
+
+			env = testEnv()
+			env.Limits.Sample, env.Limits.MaxSampleBytes = 2, 16
+			_, ev = scan(t, env, addr)
+			for _, c := range ev.Dataset.Containers {
+				for _, s := range c.Samples {
+					if len(s.Data) > 16 || s.Format != "text" {
+						t.Errorf("%s: sample of %d bytes, format %q", c.Name, len(s.Data), s.Format)
+					}
+				}
+				if c.Sampled > 2 {
+					t.Errorf("%s: %d sampled > 2", c.Name, c.Sampled)
+				}
+			}
+
+			env = testEnv()
+			env.Limits.MaxContainers = 2
+			_, ev = scan(t, env, addr)
+			if len(ev.Dataset.Containers) != 2 || !ev.Dataset.Truncated || ev.Dataset.Containers[0].Name != "read_me" {
+				t.Errorf("max 2 containers: %d containers, truncated %v, first %q",
+					len(ev.Dataset.Containers), ev.Dataset.Truncated, ev.Dataset.Containers[0].Name)
+			}
+		})
+	}
 }

@@ -50,19 +50,29 @@ func (s *searchResponse) total() (count, bool) {
 	return t.Value, t.Value.set && (t.Relation == "" || t.Relation == "eq")
 }
 
-// search runs one read-only POST _search for size hits (with or without
-// _source) and an exact total.
-func (x *explorer) search(ctx context.Context, path string, size int, source bool) (*searchResponse, error) {
+// query is one match_all search: size hits from offset from, with or
+// without their _source.
+type query struct {
+	size   int
+	from   int
+	source bool
+}
+
+// search runs one read-only POST _search with an exact total.
+func (x *explorer) search(ctx context.Context, path string, q query) (*searchResponse, error) {
 	for {
-		q := map[string]any{"size": size, "query": map[string]any{"match_all": map[string]any{}}}
-		if !source {
-			q["_source"] = false
+		body := map[string]any{"size": q.size, "query": map[string]any{"match_all": map[string]any{}}}
+		if q.from > 0 {
+			body["from"] = q.from
+		}
+		if !q.source {
+			body["_source"] = false
 		}
 		if !x.noTrackTotal {
-			q["track_total_hits"] = true
+			body["track_total_hits"] = true
 		}
-		body, _ := json.Marshal(q)
-		r, err := x.c.Do(ctx, http.MethodPost, path, body, "application/json")
+		b, _ := json.Marshal(body)
+		r, err := x.c.Do(ctx, http.MethodPost, path, b, "application/json")
 		if err != nil {
 			return nil, err
 		}
@@ -100,7 +110,7 @@ func (x *explorer) sampleAll(ctx context.Context, indices []*index, needCounts b
 			continue
 		}
 		p := x.path("/" + url.PathEscape(ix.name) + "/_search")
-		sr, err := x.search(ctx, p, max(n, 0), true)
+		sr, err := x.search(ctx, p, query{size: max(n, 0), source: true})
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -125,11 +135,11 @@ func (x *explorer) sampleAll(ctx context.Context, indices []*index, needCounts b
 			if len(h.Source) == 0 || (h.Index != "" && h.Index != ix.name) {
 				continue
 			}
-			data := h.Source
+			data, format := []byte(h.Source), "json"
 			if max := x.env.Limits.MaxSampleBytes; max > 0 && len(data) > max {
-				data = data[:max]
+				data, format = data[:max], "text" // cut: no longer valid JSON
 			}
-			ix.samples = append(ix.samples, event.Sample{Key: clip(h.ID, 256), Format: "json", Data: bytes.Clone(data)})
+			ix.samples = append(ix.samples, event.Sample{Key: clip(h.ID, 256), Format: format, Data: bytes.Clone(data)})
 		}
 		if len(ix.samples) > 0 {
 			sampled += len(ix.samples)
