@@ -27,7 +27,7 @@ func Assess(ev *event.Event, prev *event.Event, firstSeen time.Time) {
 			ev.Indicators = append(ev.Indicators, in)
 		}
 	}
-	facts := gatherFacts(ev, compromise)
+	facts := gatherFacts(ev, ev.Indicators)
 
 	a := &event.Assessment{Compromise: compromise}
 	var grades []graded
@@ -40,7 +40,7 @@ func Assess(ev *event.Event, prev *event.Event, firstSeen time.Time) {
 			a.AffectedRecords += affected(cf)
 		}
 	}
-	a.Severity, a.Reasons = gradeService(ev, grades, compromise)
+	a.Severity, a.Reasons = gradeService(ev, grades, ev.Indicators)
 	a.ExposedSince = exposedSince(ev, prev, firstSeen, facts)
 	advise(ev, a, facts, compromise)
 	ev.Assessment = a

@@ -289,3 +289,41 @@ func TestEveryTypeAndRuleIsWellFormed(t *testing.T) {
 		}
 	}
 }
+
+func TestProbeIndicators(t *testing.T) {
+	// CouchDB: the _users database readable.
+	ev := openEvent("couchdb", event.AccessData, container("database", "_users", 40, 20))
+	ev.Indicators = []event.Indicator{{Kind: "users-readable", Container: "_users", Detail: "20 user documents read"}}
+	Assess(ev, nil, time.Time{})
+	if ev.Assessment.Severity != event.SeverityHigh {
+		t.Errorf("users-readable: %s, want high", ev.Assessment.Severity)
+	}
+	mustContain(t, ev.Assessment.Reasons, `database "_users" exposes the user accounts`)
+
+	// Prometheus admin API.
+	ev = openEvent("prometheus", event.AccessMetadata, container("targets", "targets", 2, 0))
+	ev.Indicators = []event.Indicator{{Kind: "admin-api-enabled", Detail: "--web.enable-admin-api is on"}}
+	Assess(ev, nil, time.Time{})
+	if ev.Assessment.Severity != event.SeverityMedium {
+		t.Errorf("admin api: %s, want medium", ev.Assessment.Severity)
+	}
+
+	// A probe's ransom note named "db.coll" is the same as the container db/coll: one sign, not two.
+	ev = openEvent("mongodb", event.AccessData, event.Container{Kind: "collection", Parent: "READ__ME", Name: "README",
+		Documents: event.Int64(1), Sampled: 1})
+	ev.Indicators = []event.Indicator{{Kind: "ransom-note", Container: "READ__ME.README", Detail: "collection named like a ransom note"}}
+	Assess(ev, nil, time.Time{})
+	if n := len(ev.Assessment.Compromise); n != 1 {
+		t.Errorf("%d compromise signs, want 1: %+v", n, ev.Assessment.Compromise)
+	}
+}
+
+func TestContainerKey(t *testing.T) {
+	for _, c := range []struct{ parent, name, want string }{
+		{"", "idx", "idx"}, {"shop", "customers", "shop.customers"}, {"smsgw", "smsgw.sms", "smsgw.sms"},
+	} {
+		if got := ContainerKey(&event.Container{Parent: c.parent, Name: c.name}); got != c.want {
+			t.Errorf("ContainerKey(%q,%q) = %q", c.parent, c.name, got)
+		}
+	}
+}

@@ -141,7 +141,7 @@ func (p NamePattern) matches(norm string, docs int64) bool {
 // ransomContainer looks for a note by name, then for a lone document that
 // holds a bitcoin address and an e-mail contact.
 func ransomContainer(ev *event.Event, c *event.Container) (event.Indicator, bool) {
-	key := containerKey(c)
+	key := ContainerKey(c)
 	docs := int64(-1)
 	if c.Documents != nil {
 		docs = *c.Documents
@@ -176,7 +176,7 @@ func ransomContainer(ev *event.Event, c *event.Container) (event.Indicator, bool
 // under any of the names a container goes by.
 func reportedRansom(ins []event.Indicator, c *event.Container) bool {
 	for _, in := range ins {
-		if in.Kind == "ransom-note" && (in.Container == containerKey(c) || in.Container == c.Name ||
+		if in.Kind == "ransom-note" && (in.Container == ContainerKey(c) || in.Container == c.Name ||
 			c.Parent != "" && in.Container == c.Parent+"/"+c.Name) {
 			return true
 		}
@@ -271,7 +271,7 @@ func wiped(ev, prev *event.Event) (event.Indicator, bool) {
 	if ev.Dataset != nil {
 		for i := range ev.Dataset.Containers {
 			c := &ev.Dataset.Containers[i]
-			current[containerKey(c)] = docCount(c)
+			current[ContainerKey(c)] = docCount(c)
 		}
 	}
 	var gone []string
@@ -281,8 +281,8 @@ func wiped(ev, prev *event.Event) (event.Indicator, bool) {
 		if was <= 0 {
 			continue
 		}
-		if is, ok := current[containerKey(c)]; !ok || is*wipeRemainShare <= was {
-			gone = append(gone, fmt.Sprintf("%s %s→%s", quoteName(containerKey(c)), formatCount(was), formatCount(max(is, 0))))
+		if is, ok := current[ContainerKey(c)]; !ok || is*wipeRemainShare <= was {
+			gone = append(gone, fmt.Sprintf("%s %s→%s", quoteName(ContainerKey(c)), formatCount(was), formatCount(max(is, 0))))
 		}
 	}
 	detail := fmt.Sprintf("%s on %s, %s now", documentsText(before), prev.Time.UTC().Format("2006-01-02 15:04 UTC"), documentsText(now))

@@ -2,6 +2,7 @@ package assess
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/event"
 )
@@ -23,9 +24,11 @@ type typeFacts struct {
 	Records int64 // estimated records holding it
 }
 
-// containerKey is the name of a container as findings, reasons and reports use it.
-func containerKey(c *event.Container) string {
-	if c.Parent != "" {
+// ContainerKey is the name of a container as findings, reasons and reports
+// use it: "parent.name", or the name alone when it has no parent or already
+// starts with "parent." (InfluxDB measurements are named "db.measurement").
+func ContainerKey(c *event.Container) string {
+	if c.Parent != "" && !strings.HasPrefix(c.Name, c.Parent+".") {
 		return c.Parent + "." + c.Name
 	}
 	return c.Name
@@ -70,7 +73,7 @@ func gatherFacts(ev *event.Event, indicators []event.Indicator) []*containerFact
 	if ev.Dataset != nil {
 		for i := range ev.Dataset.Containers {
 			c := &ev.Dataset.Containers[i]
-			cf := &containerFacts{Key: containerKey(c), Kind: c.Kind, Container: c, Documents: -1,
+			cf := &containerFacts{Key: ContainerKey(c), Kind: c.Kind, Container: c, Documents: -1,
 				Indicator: map[string]event.Indicator{}}
 			if c.Documents != nil {
 				cf.Documents = *c.Documents

@@ -148,10 +148,7 @@ func exposureOf(n int, x Exposure) exposureView {
 				break
 			}
 			c := &d.Containers[i]
-			key := c.Name
-			if c.Parent != "" {
-				key = c.Parent + "." + c.Name
-			}
+			key := assess.ContainerKey(c)
 			row := containerRow{Kind: clip(c.Kind, 40), Name: clip(key, maxNameRunes),
 				Documents: optCount(c.Documents), Size: optSize(c.Bytes),
 				Created: optStamp(c.Created), Oldest: optStamp(c.Oldest)}
