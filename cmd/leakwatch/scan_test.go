@@ -226,7 +226,7 @@ func TestScanLab(t *testing.T) {
 	for addr, status := range expect {
 		ev, ok := got[addr]
 		if !ok {
-			t.Errorf("%s: no event", addr)
+			t.Errorf("%s: no event; stderr:\n%s", addr, stderr)
 			continue
 		}
 		if ev.Status != status || ev.Service == nil {
