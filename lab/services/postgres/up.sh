@@ -8,19 +8,21 @@ source "$LAB_DIR/common.sh"
 PASS=s3cret
 PGBIN=/usr/lib/postgresql/15/bin
 SMS=1000 CUSTOMERS=50 CONFIG=4 AUDIT=5
-as_pg() { setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; }
+# AS_PG runs a command as user postgres; setpriv execs it, so the PID that
+# `bg` records is the postmaster itself.
+AS_PG=(setpriv --reuid=postgres --regid=postgres --init-groups --)
 
 init() { # init NAME AUTH
 	local d=$LAB_DATA/$1
 	rm -rf "$d"; mkdir -p "$d/run"
 	echo "$PASS" >"$d/pwfile"
 	chown -R postgres:postgres "$d"
-	as_pg "$PGBIN/initdb" -D "$d/pgdata" -U postgres --auth="$2" --pwfile="$d/pwfile" --no-sync >/dev/null
+	"${AS_PG[@]}" "$PGBIN/initdb" -D "$d/pgdata" -U postgres --auth="$2" --pwfile="$d/pwfile" --no-sync >/dev/null
 }
 
 start() { # start NAME IP PORT [postgres -c args...]
 	local d=$LAB_DATA/$1 ip=$2 port=$3; shift 3
-	bg as_pg "$PGBIN/postgres" -D "$d/pgdata" -c listen_addresses="$ip" -c port="$port" \
+	bg "${AS_PG[@]}" "$PGBIN/postgres" -D "$d/pgdata" -c listen_addresses="$ip" -c port="$port" \
 		-c unix_socket_directories="$d/run" -c fsync=off -c synchronous_commit=off "$@"
 	wait_for 20 pg_isready -q -h "$ip" -p "$port"
 }
