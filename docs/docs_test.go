@@ -2,6 +2,7 @@ package docs
 
 import (
 	"encoding/json"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -125,4 +126,20 @@ func TestSchemaCoversEveryField(t *testing.T) {
 
 func props(v any) map[string]any {
 	return v.(map[string]any)["properties"].(map[string]any)
+}
+
+// TestEventDocExampleIsValid keeps the example in event.md honest.
+func TestEventDocExampleIsValid(t *testing.T) {
+	md, err := os.ReadFile("event.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(md), "```json\n")
+	example, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("event.md has no ```json example")
+	}
+	if err := ValidateEvent([]byte(example)); err != nil {
+		t.Fatal(err)
+	}
 }
