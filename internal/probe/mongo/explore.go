@@ -180,10 +180,11 @@ func (x *explorer) collection(db string, cc *event.Container) error {
 		if err != nil {
 			continue
 		}
+		format := "json"
 		if len(js) > lim.MaxSampleBytes {
-			js = js[:lim.MaxSampleBytes]
+			js, format = js[:lim.MaxSampleBytes], "text" // a cut document is no longer JSON
 		}
-		cc.Samples = append(cc.Samples, event.Sample{Key: idString(d), Format: "json", Data: js})
+		cc.Samples = append(cc.Samples, event.Sample{Key: idString(d), Format: format, Data: js})
 		if elems, err := d.Elements(); err == nil {
 			for _, e := range elems {
 				if k := e.Key(); !seen[k] && len(cc.Fields) < lim.MaxFields {

@@ -178,11 +178,11 @@ func (x *explorer) table(tc *event.Container) error {
 		return err
 	}
 	for i, row := range s.rows {
-		js := rowJSON(s.cols, row)
+		js, format := rowJSON(s.cols, row), "json"
 		if len(js) > lim.MaxSampleBytes {
-			js = js[:lim.MaxSampleBytes]
+			js, format = js[:lim.MaxSampleBytes], "text" // a cut row is no longer JSON
 		}
-		tc.Samples = append(tc.Samples, event.Sample{Key: strconv.Itoa(i + 1), Format: "json", Data: js})
+		tc.Samples = append(tc.Samples, event.Sample{Key: strconv.Itoa(i + 1), Format: format, Data: js})
 	}
 	tc.Sampled = len(tc.Samples)
 	x.sampled += tc.Sampled

@@ -189,11 +189,24 @@ func (x *explorer) sample(c *conn, tc *event.Container, schema, table string) er
 		if len(row) != 1 || row[0] == nil {
 			continue
 		}
-		tc.Samples = append(tc.Samples, event.Sample{Key: strconv.Itoa(i + 1), Format: "json", Data: []byte(*row[0])})
+		tc.Samples = append(tc.Samples, sampleOf(strconv.Itoa(i+1), []byte(*row[0]), lim.MaxSampleBytes))
 	}
 	tc.Sampled = len(tc.Samples)
 	x.sampled += tc.Sampled
 	return nil
+}
+
+// sampleOf keeps at most maxBytes of a JSON row; a cut row is no longer
+// JSON and is marked "text" (left() counts characters, not bytes).
+func sampleOf(key string, data []byte, maxBytes int) event.Sample {
+	if len(data) > maxBytes {
+		data = data[:maxBytes]
+	}
+	format := "json"
+	if !json.Valid(data) {
+		format = "text"
+	}
+	return event.Sample{Key: key, Format: format, Data: data}
 }
 
 func num(s *string) (int64, bool) {
