@@ -10,10 +10,7 @@
 // classification memoised per scanner. See docs/classify.md.
 package classify
 
-import (
-	"bytes"
-	"sync"
-)
+import "bytes"
 
 // Options bound the work done per document. Zero values take the defaults.
 type Options struct {
@@ -21,8 +18,10 @@ type Options struct {
 	MaxValue      int // bytes of one string value scanned (default 256 KiB)
 	MaxDepth      int // JSON/BSON nesting depth (default 64)
 	MaxDetections int // detections reported per document (default 256)
-	// PhoneChecks is how many libphonenumber validations (~30 µs each) one
-	// document may spend on phone numbers found in free text (default 4).
+	// PhoneChecks is how many full libphonenumber validations (~30 µs
+	// each) one document may spend to raise the confidence of international
+	// numbers found in free text (default 0: the calling-code and length
+	// table built from libphonenumber's metadata decides alone).
 	PhoneChecks int
 }
 
@@ -39,7 +38,9 @@ type Detection struct {
 // Engine classifies documents. It is safe for concurrent use.
 type Engine struct {
 	opts Options
-	pool sync.Pool
+	// free holds idle scanners. A channel, not a sync.Pool: a pool is
+	// emptied by every GC, and a scanner's field-name cache is worth keeping.
+	free chan *scanner
 }
 
 // New returns an engine with opts (defaults filled in).
@@ -58,17 +59,27 @@ func New(opts Options) *Engine {
 	}
 	if opts.PhoneChecks < 0 {
 		opts.PhoneChecks = 0
-	} else if opts.PhoneChecks == 0 {
-		opts.PhoneChecks = 4
 	}
-	e := &Engine{opts: opts}
-	e.pool.New = func() any {
+	return &Engine{opts: opts, free: make(chan *scanner, 64)}
+}
+
+func (e *Engine) get() *scanner {
+	select {
+	case s := <-e.free:
+		return s
+	default:
 		s := &scanner{e: e}
-		s.w.maxDepth = opts.MaxDepth
+		s.w.maxDepth = e.opts.MaxDepth
 		s.w.leaf = s.leaf
 		return s
 	}
-	return e
+}
+
+func (e *Engine) put(s *scanner) {
+	select {
+	case e.free <- s:
+	default:
+	}
 }
 
 // Document classifies one document and calls emit for each detection.
@@ -81,8 +92,8 @@ func (e *Engine) Document(doc []byte, format string, emit func(Detection)) {
 // Scan is Document that also returns the parse error (for the CLI, which
 // reports malformed input).
 func (e *Engine) Scan(doc []byte, format string, emit func(Detection)) error {
-	s := e.pool.Get().(*scanner)
-	defer e.pool.Put(s)
+	s := e.get()
+	defer e.put(s)
 	s.begin(emit)
 	if len(doc) > e.opts.MaxDocument {
 		doc = doc[:e.opts.MaxDocument]

@@ -120,7 +120,7 @@ func (s *scanner) phoneValue(path []byte, k keyCtx, t []byte) bool {
 		}
 		return false
 	}
-	if !plus && len(d) > 2 && d[0] == '0' && d[1] == '0' {
+	if !plus && k&ctxPhone != 0 && len(d) > 2 && d[0] == '0' && d[1] == '0' {
 		d, plus = d[2:], true // 00 international prefix
 	}
 	strong := k&ctxPhone != 0
@@ -352,5 +352,5 @@ func sentenceLike(v []byte) bool {
 		}
 	}
 	nonSpace := len(v) - spaces
-	return spaces >= 2 && lower >= 6 && letters*10 >= nonSpace*6 && code*20 <= len(v)
+	return spaces >= 2 && lower >= 6 && letters*2 >= nonSpace && code*20 <= len(v)
 }

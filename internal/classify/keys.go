@@ -147,8 +147,9 @@ func classifyKey(key []byte) keyCtx {
 	if lastIn(logWords) {
 		k |= ctxLogMeta
 	}
-	if lastIn(idWords) || strings.HasSuffix(sq, "id") && k&(ctxCard|ctxPhone|ctxSSN|ctxUsername) == 0 {
+	if (in(idWords) || strings.HasSuffix(sq, "id")) && k&(ctxCard|ctxPhone|ctxSSN|ctxUsername|ctxIBAN) == 0 {
 		k |= ctxIDLike
+		k &^= ctxPhoneWeak // "tracking_number", "order_number"
 	}
 	return k
 }

@@ -182,7 +182,7 @@ func redactHost(raw []byte) string {
 }
 
 func digitsOf(raw []byte) []byte {
-	var d []byte
+	d := make([]byte, 0, 24)
 	for _, c := range raw {
 		if isDigit(c) {
 			d = append(d, c)

@@ -162,7 +162,11 @@ func (s *scanner) keyValue(path []byte, v []byte, start, end int) (int, bool) {
 		return 0, false
 	}
 	sep := v[j]
-	kc := s.keys.get(v[start:end]) & (ctxPassword | ctxSecret | ctxAWSSecret | ctxUsername)
+	key := v[start:end]
+	if !isAlpha(key[0]) || countDigits(key) > 0 {
+		return 0, false // "10:30", "2025-01-02T10:": not a key, and not worth a cache entry
+	}
+	kc := s.keys.get(key) & (ctxPassword | ctxSecret | ctxAWSSecret | ctxUsername)
 	if kc == 0 {
 		return 0, false
 	}

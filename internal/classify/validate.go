@@ -325,8 +325,10 @@ func placeholder(v []byte) bool {
 	if same && (v[0] == '*' || v[0] == 'x' || v[0] == 'X' || v[0] == '.' || v[0] == '-' || v[0] == '#') {
 		return true
 	}
-	if v[0] == '$' && len(v) > 1 && v[1] == '{' || v[0] == '{' && len(v) > 1 && v[1] == '{' || v[0] == '<' || v[0] == '%' {
-		return true
+	last := v[len(v)-1]
+	if len(v) > 1 && (v[0] == '$' && v[1] == '{' || v[0] == '{' && v[1] == '{' || v[0] == '%' && v[1] == '(' ||
+		v[0] == '<' && last == '>' || v[0] == '%' && last == '%') {
+		return true // ${VAR}, {{ var }}, %(var)s, <password>, %VAR%
 	}
 	switch string(lowerASCII(v, 16)) {
 	case "null", "none", "nil", "redacted", "[redacted]", "[filtered]", "filtered", "hidden", "secret",

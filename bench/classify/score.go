@@ -1,0 +1,108 @@
+package classifybench
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/leakwatch/leakwatch/internal/classify"
+)
+
+// Counts are true positives, false positives and false negatives.
+type Counts struct{ TP, FP, FN int }
+
+// Precision is TP/(TP+FP) (1 when nothing was reported).
+func (c Counts) Precision() float64 {
+	if c.TP+c.FP == 0 {
+		return 1
+	}
+	return float64(c.TP) / float64(c.TP+c.FP)
+}
+
+// Recall is TP/(TP+FN) (1 when nothing was expected).
+func (c Counts) Recall() float64 {
+	if c.TP+c.FN == 0 {
+		return 1
+	}
+	return float64(c.TP) / float64(c.TP+c.FN)
+}
+
+// Report is the score of a classifier on a corpus.
+type Report struct {
+	Docs   int
+	Bytes  int64
+	Total  Counts
+	ByType map[string]*Counts
+	// A few misses and false alarms, redacted, for debugging.
+	Misses, FalseAlarms []string
+}
+
+// Score runs e over docs and compares each document's set of (field, type)
+// detections, at any confidence, with its labels.
+func Score(e *classify.Engine, docs []Doc) Report {
+	rep := Report{ByType: map[string]*Counts{}}
+	counts := func(t string) *Counts {
+		c := rep.ByType[t]
+		if c == nil {
+			c = &Counts{}
+			rep.ByType[t] = c
+		}
+		return c
+	}
+	for i, d := range docs {
+		rep.Docs++
+		rep.Bytes += int64(len(d.Data))
+		got := map[Label]string{}
+		e.Document(d.Data, "json", func(det classify.Detection) {
+			got[Label{det.Field, det.Type}] = det.Redacted
+		})
+		want := map[Label]bool{}
+		for _, l := range d.Labels {
+			want[l] = true
+		}
+		for l, red := range got {
+			if want[l] {
+				counts(l.Type).TP++
+				rep.Total.TP++
+			} else {
+				counts(l.Type).FP++
+				rep.Total.FP++
+				if len(rep.FalseAlarms) < 20 {
+					rep.FalseAlarms = append(rep.FalseAlarms, fmt.Sprintf("doc %d: %s %s %q", i, l.Field, l.Type, red))
+				}
+			}
+		}
+		for l := range want {
+			if _, ok := got[l]; !ok {
+				counts(l.Type).FN++
+				rep.Total.FN++
+				if len(rep.Misses) < 20 {
+					rep.Misses = append(rep.Misses, fmt.Sprintf("doc %d: %s %s", i, l.Field, l.Type))
+				}
+			}
+		}
+	}
+	return rep
+}
+
+// Print writes the per-type table.
+func (r Report) Print(w io.Writer) {
+	types := make([]string, 0, len(r.ByType))
+	for t := range r.ByType {
+		types = append(types, t)
+	}
+	sort.Strings(types)
+	fmt.Fprintf(w, "%-24s %7s %5s %5s %9s %7s\n", "type", "TP", "FP", "FN", "precision", "recall")
+	for _, t := range types {
+		c := r.ByType[t]
+		fmt.Fprintf(w, "%-24s %7d %5d %5d %9.4f %7.4f\n", t, c.TP, c.FP, c.FN, c.Precision(), c.Recall())
+	}
+	fmt.Fprintf(w, "%-24s %7d %5d %5d %9.4f %7.4f\n", "ALL", r.Total.TP, r.Total.FP, r.Total.FN, r.Total.Precision(), r.Total.Recall())
+	if len(r.Misses) > 0 {
+		fmt.Fprintln(w, "misses:\n  "+strings.Join(r.Misses, "\n  "))
+	}
+	if len(r.FalseAlarms) > 0 {
+		fmt.Fprintln(w, "false alarms:\n  "+strings.Join(r.FalseAlarms, "\n  "))
+	}
+}
