@@ -137,3 +137,8 @@ func fastLimits() probe.Limits {
 }
 
 func ap(s string) netip.AddrPort { return netip.MustParseAddrPort(s) }
+
+// countSink counts events.
+type countSink struct{ n int }
+
+func (c *countSink) Event(context.Context, *event.Event) error { c.n++; return nil }
