@@ -1,7 +1,9 @@
 package elastic
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"net"
 	"net/http"
 	"net/netip"
@@ -10,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leakwatch/leakwatch/docs"
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/labtest"
 	"github.com/leakwatch/leakwatch/internal/probe"
@@ -39,6 +42,16 @@ func scan(t testing.TB, env *probe.Env, addr string) (*event.Service, *event.Eve
 	_, svc := probe.Identify(ctx, env, []probe.Probe{New()}, tg)
 	ev := event.New(addr, tg.IP.String(), tg.Port)
 	probe.Explore(ctx, env, New(), tg, ev)
+	b, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := docs.ValidateEvent(b); err != nil {
+		t.Errorf("%v\n%s", err, b)
+	}
+	if bytes.Contains(b, []byte("verification code")) || bytes.Contains(b, []byte("Sup3rS3cret")) {
+		t.Errorf("raw sampled content in the serialised event: %s", b)
+	}
 	return svc, ev
 }
 
