@@ -123,6 +123,29 @@ func scanDialer(ctx context.Context, cfg Config, items iter.Seq2[uint64, scope.I
 		mark.finish(seq)
 	}
 
+	stopProgress := func() {}
+	if cfg.Progress != nil {
+		tick := time.NewTicker(cfg.ProgressEvery)
+		stopTick := make(chan struct{})
+		tickDone := make(chan struct{})
+		go func() {
+			defer close(tickDone)
+			for {
+				select {
+				case <-tick.C:
+					mu.Lock()
+					s := st
+					s.Elapsed, s.Done = now(), mark.lowest()
+					cfg.Progress(s)
+					mu.Unlock()
+				case <-stopTick:
+					return
+				}
+			}
+		}()
+		stopProgress = func() { tick.Stop(); close(stopTick); <-tickDone }
+	}
+
 	var err error
 	for idx, it := range items {
 		if err = ctx.Err(); err != nil {
@@ -171,6 +194,7 @@ func scanDialer(ctx context.Context, cfg Config, items iter.Seq2[uint64, scope.I
 		mu.Unlock()
 	}
 	wg.Wait()
+	stopProgress()
 	if err == nil {
 		err = ctx.Err()
 	}

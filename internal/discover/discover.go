@@ -21,6 +21,11 @@ type Config struct {
 	Timeout     time.Duration // connect timeout (0: 2 s)
 	Retries     int           // extra attempts after a timeout (0: none); refusals are final
 	Engine      Engine        // how connections are made (0: EngineAuto)
+	// Progress, if set, is called about every ProgressEvery (0: 1 s) with
+	// the stats so far (Elapsed and Done included), from the scanning
+	// goroutine and never concurrently with found: save Done there to resume.
+	Progress      func(Stats)
+	ProgressEvery time.Duration
 }
 
 // Engine selects the connect implementation.
@@ -58,6 +63,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = DefaultTimeout
+	}
+	if c.ProgressEvery <= 0 {
+		c.ProgressEvery = time.Second
 	}
 	if c.Retries < 0 {
 		c.Retries = 0

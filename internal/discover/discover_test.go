@@ -155,15 +155,20 @@ func TestRateLimitHolds(t *testing.T) {
 				t.Fatalf("found %d of %d", len(c.found), n)
 			}
 			// The burst is rate/200 = 1 token, so n attempts need ≥ (n-1)/rate.
-			if min := time.Duration(n-1) * time.Second / rate; st.Elapsed < min*95/100 || st.Elapsed > min*2 {
-				t.Errorf("%d attempts at %d/s took %v, want about %v", n, rate, st.Elapsed, min)
+			if min := time.Duration(n-1) * time.Second / rate; st.Elapsed < min*95/100 || st.Elapsed > min*5 { // (loose upper bound: the machine is shared)
+				t.Errorf("%d attempts at %d/s took %v, want about %v (stats %+v)", n, rate, st.Elapsed, min, st)
 			}
 			// Measured at the receiver: no 250 ms window sees more than rate/4 (+ slack).
 			time.Sleep(100 * time.Millisecond)
-			close(l.times)
 			buckets := map[time.Duration]int{}
-			for at := range l.times {
-				buckets[at/(250*time.Millisecond)]++
+		drain:
+			for {
+				select {
+				case at := <-l.times:
+					buckets[at/(250*time.Millisecond)]++
+				default:
+					break drain
+				}
 			}
 			for w, got := range buckets {
 				if got > rate/4+rate/20+2 {
@@ -269,6 +274,35 @@ func TestDoneWatermarkResumes(t *testing.T) {
 			st, err = Scan(context.Background(), Config{Timeout: 100 * time.Millisecond, Engine: e.e}, itemsOf(items), nil)
 			if err != nil || st.Done != uint64(len(items)) {
 				t.Errorf("err %v, Done %d, want %d", err, st.Done, len(items))
+			}
+		})
+	}
+}
+
+func TestProgressReportsDone(t *testing.T) {
+	ap := blackhole(t, "127.77.40.45")
+	items := []scope.Item{item(ap), item(ap)}
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			var calls []Stats
+			st, err := Scan(context.Background(), Config{Timeout: 400 * time.Millisecond, PerHost: 1, Engine: e.e,
+				Progress: func(s Stats) { calls = append(calls, s) }, ProgressEvery: 100 * time.Millisecond}, itemsOf(items), nil)
+			if err != nil || st.Done != 2 {
+				t.Fatalf("err %v, stats %+v", err, st)
+			}
+			// Two silent ports one after the other: ~8 reports, Done 0 then 1.
+			if len(calls) < 4 {
+				t.Fatalf("%d progress calls in %v", len(calls), st.Elapsed)
+			}
+			sawOne := false
+			for i, c := range calls {
+				if i > 0 && (c.Done < calls[i-1].Done || c.Attempts < calls[i-1].Attempts) {
+					t.Errorf("progress went backwards: %+v after %+v", c, calls[i-1])
+				}
+				sawOne = sawOne || c.Done == 1
+			}
+			if calls[0].Done != 0 || calls[0].Attempts != 1 || !sawOne {
+				t.Errorf("progress: first %+v, last %+v, Done 1 seen: %v", calls[0], calls[len(calls)-1], sawOne)
 			}
 		})
 	}

@@ -71,6 +71,7 @@ type epollScanner struct {
 	backoff  time.Duration
 	mark     watermark
 	st       Stats
+	reported time.Duration // when Progress was last called
 }
 
 func scanEpoll(ctx context.Context, cfg Config, items iter.Seq2[uint64, scope.Item], found func(scope.Item)) (Stats, error) {
@@ -112,6 +113,12 @@ func (s *epollScanner) run(ctx context.Context) error {
 			s.complete(int(ev.Fd))
 		}
 		s.expire()
+		if now := s.now(); s.cfg.Progress != nil && now-s.reported >= s.cfg.ProgressEvery {
+			s.reported = now
+			st := s.st
+			st.Elapsed, st.Done = now, s.mark.lowest()
+			s.cfg.Progress(st)
+		}
 	}
 }
 
