@@ -158,10 +158,7 @@ func estimateRecords(cf *containerFacts, f event.Finding) int64 {
 
 // sortTypes orders types by category (heaviest first), then by table order.
 func sortTypes(ts []*typeFacts) {
-	order := map[string]int{}
-	for i, t := range DataTypes {
-		order[t.ID] = i
-	}
+	order := typeOrder
 	sort.SliceStable(ts, func(i, j int) bool {
 		a, b := ts[i].Type, ts[j].Type
 		if a.Category != b.Category {
@@ -178,3 +175,12 @@ func sortTypes(ts []*typeFacts) {
 		return a.ID < b.ID
 	})
 }
+
+// typeOrder is each type's position in DataTypes.
+var typeOrder = func() map[string]int {
+	m := make(map[string]int, len(DataTypes))
+	for i, t := range DataTypes {
+		m[t.ID] = i
+	}
+	return m
+}()

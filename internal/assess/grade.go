@@ -173,12 +173,35 @@ func containerSummary(containers []graded) []string {
 
 // reasonFor fills a row's sentence.
 func reasonFor(r *Rule, vars map[string]string) string {
-	pairs := make([]string, 0, 2*len(vars))
-	for k, v := range vars {
-		pairs = append(pairs, k, v)
+	return fill(r.Says, vars) + ": " + fill(r.Why, vars)
+}
+
+// fill replaces the {placeholders} of a template; unknown ones stay as written.
+func fill(tmpl string, vars map[string]string) string {
+	if !strings.Contains(tmpl, "{") {
+		return tmpl
 	}
-	rep := strings.NewReplacer(pairs...)
-	return rep.Replace(r.Says) + ": " + rep.Replace(r.Why)
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(tmpl, '{')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(tmpl[i:], '}')
+		if j < 0 {
+			break
+		}
+		b.WriteString(tmpl[:i])
+		key := tmpl[i : i+j+1]
+		if v, ok := vars[key]; ok {
+			b.WriteString(v)
+		} else {
+			b.WriteString(key)
+		}
+		tmpl = tmpl[i+j+1:]
+	}
+	b.WriteString(tmpl)
+	return b.String()
 }
 
 // containerVars are the placeholders of a container row.

@@ -45,6 +45,11 @@ var CreatedSource = map[string]string{
 	"s3":            "bucket CreationDate",
 }
 
+// OldestSource names where Container.Oldest comes from, per service.
+var OldestSource = map[string]string{
+	"mongodb": "oldest ObjectId",
+}
+
 func exposedSince(ev, prev *event.Event, firstSeen time.Time, facts []*containerFacts) *event.ExposedSince {
 	if ev.Status != event.StatusOpen {
 		return nil
@@ -115,7 +120,11 @@ func timeHints(ev *event.Event, facts []*containerFacts, bound, now time.Time) [
 	}
 	if oldest != nil && oldest.Container.Oldest.Before(bound) {
 		t := *oldest.Container.Oldest
-		hints = append(hints, event.TimeHint{Time: t.UTC(), Source: "oldest record",
+		source := "oldest record"
+		if ev.Service != nil && OldestSource[ev.Service.Name] != "" {
+			source = OldestSource[ev.Service.Name]
+		}
+		hints = append(hints, event.TimeHint{Time: t.UTC(), Source: source,
 			Evidence: fmt.Sprintf("the oldest record in %s dates from %s: the data is that old, its exposure may be younger", subjectOf(oldest), day(t))})
 	}
 	sortHints(hints)
