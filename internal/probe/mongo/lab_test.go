@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"net"
 	"net/netip"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	schema "github.com/leakwatch/leakwatch/docs"
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/labtest"
 	"github.com/leakwatch/leakwatch/internal/probe"
@@ -121,6 +123,9 @@ func TestOpenServer(t *testing.T) {
 		t.Fatalf("status %s access %+v errors %v", ev.Status, ev.Access, ev.Errors)
 	}
 	t.Logf("proof: %s (%d ms)", ev.Access.Proof, ev.DurationMS)
+	if b, err := json.Marshal(ev); err != nil || schema.ValidateEvent(b) != nil {
+		t.Errorf("event does not match the schema: %v %v", err, schema.ValidateEvent(b))
+	}
 	if !strings.Contains(ev.Access.Proof, "listDatabases") || !strings.Contains(ev.Access.Proof, "smsgw") {
 		t.Errorf("proof %q", ev.Access.Proof)
 	}

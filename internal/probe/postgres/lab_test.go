@@ -3,6 +3,7 @@ package postgres
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"io"
 	"net/netip"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leakwatch/leakwatch/docs"
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/labtest"
 	"github.com/leakwatch/leakwatch/internal/probe"
@@ -77,6 +79,9 @@ func TestOpenServer(t *testing.T) {
 		t.Fatalf("status %s access %+v errors %v", ev.Status, ev.Access, ev.Errors)
 	}
 	t.Logf("proof: %s (%d ms)", ev.Access.Proof, ev.DurationMS)
+	if b, err := json.Marshal(ev); err != nil || docs.ValidateEvent(b) != nil {
+		t.Errorf("event does not match the schema: %v %v", err, docs.ValidateEvent(b))
+	}
 	if !strings.Contains(ev.Access.Proof, "smsgw") || !strings.Contains(ev.Access.Proof, "rows") {
 		t.Errorf("proof %q", ev.Access.Proof)
 	}
