@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"slices"
+	"sync"
 )
 
 // MaxPairs bounds Len: a scope bigger than this (an IPv6 /64, say) is
@@ -70,6 +71,11 @@ func parse(ctx context.Context, targets, excludes []string, opt Options) (*Scope
 		}
 	}
 
+	resolved, err := resolveAll(ctx, res, specs)
+	if err != nil {
+		return nil, err
+	}
+
 	// byPort[p] holds explicit-port targets; dflt holds the rest. Both are
 	// split in ranks so that where targets overlap, hostname targets win
 	// (their Item keeps the name), then explicit ports.
@@ -77,19 +83,11 @@ func parse(ctx context.Context, targets, excludes []string, opt Options) (*Scope
 	byPort := map[int]*ranked{}
 	var dflt ranked
 	infos := make([]targetInfo, len(specs))
-	resolved := map[string][]netip.Addr{}
 	for i, sp := range specs {
 		infos[i] = targetInfo{given: sp.given, host: sp.host, explicit: sp.port != 0, tls: sp.tls}
 		var iv []interval
 		if sp.host != "" {
-			addrs, ok := resolved[sp.host]
-			if !ok {
-				if addrs, err = lookup(ctx, res, sp.host); err != nil {
-					return nil, fmt.Errorf("target %q: %w", sp.given, err)
-				}
-				resolved[sp.host] = addrs
-			}
-			for _, a := range addrs {
+			for _, a := range resolved[sp.host] {
 				if err := refuseResolved(sp, a, &allow, exclPort); err != nil {
 					return nil, err
 				}
@@ -261,6 +259,43 @@ func refuseResolved(sp spec, a netip.Addr, allow *allowList, exclPort map[int][]
 		return fmt.Errorf("target %q: %s resolves to %s, which is excluded", sp.given, sp.host, a)
 	}
 	return nil
+}
+
+// resolveWorkers bounds concurrent DNS lookups.
+const resolveWorkers = 16
+
+// resolveAll resolves every distinct hostname among specs, a few at a time.
+// The first failure in input order is returned, naming its target.
+func resolveAll(ctx context.Context, r *net.Resolver, specs []spec) (map[string][]netip.Addr, error) {
+	var names []string
+	first := map[string]string{} // name → first target giving it
+	for _, sp := range specs {
+		if sp.host != "" && first[sp.host] == "" {
+			first[sp.host] = sp.given
+			names = append(names, sp.host)
+		}
+	}
+	addrs := make([][]netip.Addr, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, resolveWorkers)
+	for i, name := range names {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			addrs[i], errs[i] = lookup(ctx, r, name)
+		}()
+	}
+	wg.Wait()
+	out := make(map[string][]netip.Addr, len(names))
+	for i, name := range names {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("target %q: %w", first[name], errs[i])
+		}
+		out[name] = addrs[i]
+	}
+	return out, nil
 }
 
 // lookup resolves a user-given hostname to its distinct addresses.

@@ -413,3 +413,30 @@ func FuzzParseSpec(f *testing.F) {
 		}
 	})
 }
+
+func TestManyTargets(t *testing.T) {
+	table := map[string][]string{}
+	var targets []string
+	for i := range 40 {
+		name := fmt.Sprintf("h%d.leakwatch.test", i)
+		table[name] = []string{fmt.Sprintf("127.77.40.%d", 100+i)}
+		targets = append(targets, name)
+	}
+	for i := range 100000 {
+		targets = append(targets, fmt.Sprintf("10.%d.%d.%d", i>>16, i>>8&255, i&255))
+	}
+	dns := startDNS(t, table)
+	s := mustParse(t, targets, []string{"10.0.0.0/24"}, Options{DefaultPorts: []int{6379, 9200}, Resolver: dns.resolver()})
+	if want := uint64(40+100000-256) * 2; s.Len() != want {
+		t.Fatalf("Len = %d, want %d", s.Len(), want)
+	}
+	hosts := 0
+	for _, it := range s.Items(0) {
+		if it.Host != "" {
+			hosts++
+		}
+	}
+	if hosts != 80 {
+		t.Errorf("%d items carry a hostname, want 80", hosts)
+	}
+}
