@@ -327,3 +327,38 @@ func TestContainerKey(t *testing.T) {
 		}
 	}
 }
+
+func TestNoFalseCompromise(t *testing.T) {
+	ev := openEvent("elasticsearch", event.AccessData, container("index", "homeowners", 5, 5), container("index", "read_messages", 5, 5), container("table", "warning_log", 5, 5),
+		container("index", "readme-docs", 5000, 50), container("index", "warnings", 3, 3))
+	Assess(ev, nil, time.Time{})
+	if len(ev.Assessment.Compromise) != 0 {
+		t.Errorf("false ransom notes: %+v", ev.Assessment.Compromise)
+	}
+
+	prev := openEvent("mongodb", event.AccessData, container("collection", "customers", 40_000, 50),
+		container("collection", "orders", 9_000, 50))
+	prev.Time = scanTime.Add(-time.Hour)
+	cases := map[string]*event.Event{
+		"inventory cut short": func() *event.Event {
+			e := openEvent("mongodb", event.AccessData, container("collection", "orders", 9_000, 50))
+			e.Dataset.Truncated = true
+			return e
+		}(),
+		"counts unknown now": openEvent("mongodb", event.AccessData,
+			event.Container{Kind: "collection", Name: "customers"}, event.Container{Kind: "collection", Name: "orders"}),
+		"data re-indexed under new names": openEvent("mongodb", event.AccessData,
+			container("collection", "customers_v2", 40_100, 50), container("collection", "orders_v2", 9_000, 50)),
+		"no inventory this time": func() *event.Event {
+			e := openEvent("mongodb", event.AccessData)
+			e.Dataset = nil
+			return e
+		}(),
+	}
+	for name, cur := range cases {
+		Assess(cur, prev, time.Time{})
+		if len(cur.Assessment.Compromise) != 0 {
+			t.Errorf("%s: false wipe %+v", name, cur.Assessment.Compromise)
+		}
+	}
+}

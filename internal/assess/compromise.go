@@ -14,12 +14,15 @@ import (
 // like a deprecated version.
 var compromiseKinds = map[string]bool{"ransom-note": true, "wiped": true, "suspicious-config": true}
 
-// NamePattern matches a normalised container name (lower case, letters and
-// digits only: "READ_ME-to-recover" → "readmetorecover").
+// NamePattern matches a container name split into lower-case words at every
+// character that is not a letter or digit ("READ_ME-to-recover" → read, me,
+// to, recover). Prefix and Suffix must end (or start) on a word boundary, so
+// "read_me" matches "readme" but "read_messages" does not, and "x7k-meow"
+// matches "meow" but "homeowners" does not.
 type NamePattern struct {
-	Prefix   string
-	Exact    string
-	Contains string
+	Prefix string
+	Suffix string
+	Exact  string
 	// MaxDocuments: the name only counts when the container holds at most
 	// this many documents (or an unknown number); 0 = any size. A note is a
 	// handful of documents, a real "readme" dataset is not.
@@ -37,7 +40,8 @@ var RansomNames = []NamePattern{
 	{Prefix: "recoveryour", MaxDocuments: 100},
 	{Prefix: "pleaseread", MaxDocuments: 100},
 	{Prefix: "wegeturdb", MaxDocuments: 100},
-	{Contains: "meow"},
+	// The Meow bot leaves "<random>-meow" names ("homeowners" must not match).
+	{Suffix: "meow"},
 }
 
 // SuspiciousSetting is a server setting value that attackers use to turn a
@@ -112,28 +116,42 @@ func detectCompromise(ev, prev *event.Event) []event.Indicator {
 	return out
 }
 
-// normaliseName keeps the lower-case letters and digits of a name.
-func normaliseName(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+// nameWords splits a name into lower-case runs of letters and digits.
+func nameWords(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return (r < 'a' || r > 'z') && (r < '0' || r > '9')
+	})
 }
 
-func (p NamePattern) matches(norm string, docs int64) bool {
-	if p.MaxDocuments > 0 && docs > p.MaxDocuments {
+func (p NamePattern) matches(words []string, docs int64) bool {
+	if len(words) == 0 || p.MaxDocuments > 0 && docs > p.MaxDocuments {
 		return false
 	}
 	switch {
 	case p.Exact != "":
-		return norm == p.Exact
+		return strings.Join(words, "") == p.Exact
 	case p.Prefix != "":
-		return strings.HasPrefix(norm, p.Prefix)
-	case p.Contains != "":
-		return strings.Contains(norm, p.Contains)
+		joined := ""
+		for _, w := range words {
+			joined += w
+			if joined == p.Prefix {
+				return true
+			}
+			if len(joined) >= len(p.Prefix) {
+				return false
+			}
+		}
+	case p.Suffix != "":
+		joined := ""
+		for i := len(words) - 1; i >= 0; i-- {
+			joined = words[i] + joined
+			if joined == p.Suffix {
+				return true
+			}
+			if len(joined) >= len(p.Suffix) {
+				return false
+			}
+		}
 	}
 	return false
 }
@@ -147,9 +165,9 @@ func ransomContainer(ev *event.Event, c *event.Container) (event.Indicator, bool
 		docs = *c.Documents
 	}
 	for _, name := range []string{c.Name, c.Parent} {
-		norm := normaliseName(name)
+		words := nameWords(name)
 		for _, p := range RansomNames {
-			if norm != "" && p.matches(norm, docs) {
+			if p.matches(words, docs) {
 				return event.Indicator{Kind: "ransom-note", Container: key,
 					Detail: fmt.Sprintf("the name %s is one ransom gangs use (%s)", quoteName(name), documentsText(docs))}, true
 			}
@@ -254,53 +272,54 @@ func base58CheckValid(s string) bool {
 
 // wiped compares the documents of two observations: a drop from at least
 // wipeMinDocuments to at most a tenth is a compromise sign (the Meow attack
-// deletes everything; ransom gangs delete and leave a note).
+// deletes everything; ransom gangs delete and leave a note). Only evidence
+// counts: a container whose count is unknown now, or missing from an
+// inventory that stopped at a limit, is taken as unchanged.
 func wiped(ev, prev *event.Event) (event.Indicator, bool) {
-	if prev == nil || prev.Dataset == nil || prev.Status != event.StatusOpen {
-		return event.Indicator{}, false
-	}
-	before := documentsOf(prev)
-	if before < wipeMinDocuments {
-		return event.Indicator{}, false
-	}
-	now := documentsOf(ev)
-	if now*wipeRemainShare > before {
+	if prev == nil || prev.Dataset == nil || prev.Status != event.StatusOpen || ev.Dataset == nil {
 		return event.Indicator{}, false
 	}
 	current := map[string]int64{}
-	if ev.Dataset != nil {
-		for i := range ev.Dataset.Containers {
-			c := &ev.Dataset.Containers[i]
-			current[ContainerKey(c)] = docCount(c)
-		}
+	for i := range ev.Dataset.Containers {
+		c := &ev.Dataset.Containers[i]
+		current[ContainerKey(c)] = docCount(c)
 	}
+	var before, now int64
 	var gone []string
+	inPrev := map[string]bool{}
 	for i := range prev.Dataset.Containers {
 		c := &prev.Dataset.Containers[i]
+		key := ContainerKey(c)
+		inPrev[key] = true
 		was := docCount(c)
 		if was <= 0 {
 			continue
 		}
-		if is, ok := current[ContainerKey(c)]; !ok || is*wipeRemainShare <= was {
-			gone = append(gone, fmt.Sprintf("%s %s→%s", quoteName(ContainerKey(c)), formatCount(was), formatCount(max(is, 0))))
+		before += was
+		is, listed := current[key]
+		switch {
+		case !listed && ev.Dataset.Truncated, listed && is < 0:
+			now += was // no evidence either way
+		case !listed || is*wipeRemainShare <= was:
+			now += max(is, 0)
+			gone = append(gone, fmt.Sprintf("%s %s→%s", quoteName(key), formatCount(was), formatCount(max(is, 0))))
+		default:
+			now += is
 		}
+	}
+	for key, is := range current {
+		if !inPrev[key] && is > 0 {
+			now += is // renamed or re-indexed data is not wiped
+		}
+	}
+	if before < wipeMinDocuments || now*wipeRemainShare > before {
+		return event.Indicator{}, false
 	}
 	detail := fmt.Sprintf("%s on %s, %s now", documentsText(before), prev.Time.UTC().Format("2006-01-02 15:04 UTC"), documentsText(now))
 	if len(gone) > 0 {
 		detail += "; emptied or deleted: " + joinLimited(gone, 5, ", ")
 	}
 	return event.Indicator{Kind: "wiped", Detail: detail}, true
-}
-
-func documentsOf(ev *event.Event) int64 {
-	if ev.Dataset == nil {
-		return 0
-	}
-	var n int64
-	for i := range ev.Dataset.Containers {
-		n += max(docCount(&ev.Dataset.Containers[i]), 0)
-	}
-	return n
 }
 
 func docCount(c *event.Container) int64 {
