@@ -238,3 +238,56 @@ func TestScanLab(t *testing.T) {
 	}
 	t.Logf("%d lab services scanned", len(expect))
 }
+
+// TestScanCtrlC: SIGINT stops the scan cleanly: exit 2 with the --resume
+// hint, the scan marked interrupted, and the resumed scan completes it.
+func TestScanCtrlC(t *testing.T) {
+	const n = 12
+	for i := 1; i <= n; i++ {
+		listenClose(t, fmt.Sprintf("127.77.43.%d:4312", 200+i))
+	}
+	db := filepath.Join(t.TempDir(), "lw.db")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	child := cli(t, ctx, "scan", "127.77.43.192/27", "--ports", "4312", "--db", db,
+		"--rate", "8", "--checkpoint-every", "4", "--timeout", "1s", "--quiet")
+	var stderr strings.Builder
+	child.Stderr = &stderr
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var id string
+	for id == "" {
+		if ctx.Err() != nil {
+			t.Fatal("no service recorded")
+		}
+		time.Sleep(20 * time.Millisecond)
+		if scans, _ := st.ListScans(ctx, 1); len(scans) == 1 && scans[0].Services > 0 {
+			id = scans[0].ID
+		}
+	}
+	sent := time.Now()
+	_ = child.Process.Signal(syscall.SIGINT)
+	err = child.Wait()
+	if took := time.Since(sent); took > 3*time.Second {
+		t.Errorf("stopping took %s", took)
+	}
+	if child.ProcessState.ExitCode() != exitFailure || !strings.Contains(stderr.String(), "--resume "+id) {
+		t.Fatalf("exit %v, stderr:\n%s", err, stderr.String())
+	}
+	sc, _ := st.GetScan(ctx, id)
+	if sc.Status != store.ScanInterrupted || sc.Services >= n {
+		t.Fatalf("after Ctrl-C: %+v", sc)
+	}
+	if _, errOut, code := runCLI(t, "scan", "--resume", id, "--db", db, "--quiet"); code != 0 {
+		t.Fatalf("resume: exit %d\n%s", code, errOut)
+	}
+	if sc, _ = st.GetScan(ctx, id); sc.Status != store.ScanDone || sc.Services != n {
+		t.Fatalf("after resume: %+v", sc)
+	}
+}

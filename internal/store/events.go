@@ -121,16 +121,22 @@ func insertDetails(ctx context.Context, tx *sql.Tx, serviceID int64, ev *event.E
 // are gone (now auth-required, refused, or another service).
 func updateExposures(ctx context.Context, tx *sql.Tx, ev *event.Event, fp, severity string, serviceID int64) error {
 	now := fmtTime(ev.Time)
-	if conclusive(ev.Status) {
-		keep := ""
-		if ev.Status == event.StatusOpen {
-			keep = fp
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE exposures SET open = 0, closed_at = ?, status = ?, last_scan_id = ?
-			WHERE ip = ? AND port = ? AND open = 1 AND fingerprint <> ?`,
-			now, string(ev.Status), ev.ScanID, ev.IP, ev.Port, keep); err != nil {
-			return fmt.Errorf("store: close exposures: %w", err)
-		}
+	if !conclusive(ev.Status) {
+		// Something answered but did not say what (timeout, error): the
+		// exposures there stay open, and this scan counts as having seen
+		// them, so finishing it does not close them for being absent.
+		_, err := tx.ExecContext(ctx, `UPDATE exposures SET last_scan_id = ? WHERE ip = ? AND port = ? AND open = 1`,
+			ev.ScanID, ev.IP, ev.Port)
+		return err
+	}
+	keep := ""
+	if ev.Status == event.StatusOpen {
+		keep = fp
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE exposures SET open = 0, closed_at = ?, status = ?, last_scan_id = ?
+		WHERE ip = ? AND port = ? AND open = 1 AND fingerprint <> ?`,
+		now, string(ev.Status), ev.ScanID, ev.IP, ev.Port, keep); err != nil {
+		return fmt.Errorf("store: close exposures: %w", err)
 	}
 	if ev.Status != event.StatusOpen || fp == "" {
 		return nil

@@ -191,6 +191,10 @@ func TestExposureLifecycle(t *testing.T) {
 		t.Fatalf("after first scan: %+v %v", e1, err)
 	}
 	scan(event.StatusOpen, true)
+	scan(event.StatusTimeout, true) // inconclusive: stays open, not closed as absent
+	if e, _ := s.GetExposure(ctx, fp); !e.Open {
+		t.Fatalf("a timeout closed the exposure: %+v", e)
+	}
 	e2, _ := s.GetExposure(ctx, fp)
 	if !e2.LastSeen.After(e1.LastSeen) || !e2.FirstSeen.Equal(e1.FirstSeen) {
 		t.Fatalf("second sighting did not move last_seen: %+v", e2)
@@ -210,10 +214,10 @@ func TestExposureLifecycle(t *testing.T) {
 		t.Fatalf("absent from a covering scan but still open: %+v", e5)
 	}
 	hist, err := s.ExposureHistory(ctx, fp)
-	if err != nil || len(hist) != 4 {
+	if err != nil || len(hist) != 5 {
 		t.Fatalf("history %d sightings, %v", len(hist), err)
 	}
-	if hist[2].Status != "auth-required" || hist[0].Documents != 1000 {
+	if hist[3].Status != "auth-required" || hist[2].Status != "timeout" || hist[0].Documents != 1000 {
 		t.Fatalf("history %+v", hist)
 	}
 	open, total, err := s.Exposures(ctx, ExposureFilter{OpenOnly: true}, Page{})
