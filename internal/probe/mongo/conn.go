@@ -42,11 +42,14 @@ func (e *commandError) authRequired() bool {
 
 // client is one connection to a MongoDB-wire server.
 type client struct {
-	nc       *netio.Conn
-	reqID    int32
-	opMsg    bool // the server speaks OP_MSG (wire version ≥ 6)
-	max      int64
-	maxDepth int
+	nc    *netio.Conn
+	reqID int32
+	opMsg bool // the server speaks OP_MSG (wire version ≥ 6)
+	// secondary: a replica-set secondary, which serves reads only when the
+	// command carries a read preference (OP_MSG) or the SecondaryOK flag.
+	secondary bool
+	max       int64
+	maxDepth  int
 }
 
 func dial(ctx context.Context, env *probe.Env, t probe.Target) (*client, error) {
@@ -72,7 +75,7 @@ func (c *client) hello() (bsoncore.Document, error) {
 	cmd := bsoncore.NewDocumentBuilder().AppendInt32("isMaster", 1).AppendBoolean("helloOk", true).
 		AppendDocument("client", meta).Build()
 	c.reqID++
-	doc, err := c.roundTrip(opQueryMessage(c.reqID, "admin.$cmd", cmd))
+	doc, err := c.roundTrip(opQueryMessage(c.reqID, "admin.$cmd", 0, cmd))
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +89,7 @@ func (c *client) hello() (bsoncore.Document, error) {
 		return nil, probe.Protocolf("mongodb: handshake reply is not an isMaster reply")
 	}
 	c.opMsg = wire >= 6
+	c.secondary, _ = doc.Lookup("secondary").BooleanOK()
 	return doc, nil
 }
 
@@ -98,11 +102,15 @@ func (c *client) command(db string, cmd bsoncore.Document) (bsoncore.Document, e
 		withDB := make([]byte, 0, len(cmd)+len(db)+16)
 		withDB = append(withDB, cmd[:len(cmd)-1]...) // drop the terminating 0
 		withDB = bsoncore.AppendStringElement(withDB, "$db", db)
+		if c.secondary {
+			withDB = bsoncore.AppendDocumentElement(withDB, "$readPreference",
+				bsoncore.NewDocumentBuilder().AppendString("mode", "secondaryPreferred").Build())
+		}
 		withDB = append(withDB, 0)
 		bsoncore.UpdateLength(withDB, 0, int32(len(withDB)))
 		msg = opMsgMessage(c.reqID, withDB)
 	} else {
-		msg = opQueryMessage(c.reqID, db+".$cmd", cmd)
+		msg = opQueryMessage(c.reqID, db+".$cmd", queryFlagSecondaryOK, cmd)
 	}
 	doc, err := c.roundTrip(msg)
 	if err != nil {

@@ -137,10 +137,10 @@ func (x *explorer) database(db string) error {
 func (x *explorer) collection(db string, cc *event.Container) error {
 	lim := x.env.Limits
 	if r, err := x.c.command(db, bsoncore.NewDocumentBuilder().AppendString("collStats", cc.Name).Build()); err == nil {
-		if n, ok := number(r, "count"); ok {
+		if n, ok := number(r, "count"); ok && n >= 0 { // a lying server's negative counts are dropped
 			cc.Documents = event.Int64(n)
 		}
-		if n, ok := number(r, "size"); ok {
+		if n, ok := number(r, "size"); ok && n >= 0 {
 			cc.Bytes = event.Int64(n)
 		}
 	} else if serverSide(err) != nil {
@@ -152,7 +152,7 @@ func (x *explorer) collection(db string, cc *event.Container) error {
 		if err != nil {
 			return err
 		}
-		if n, ok := number(r, "n"); ok {
+		if n, ok := number(r, "n"); ok && n >= 0 {
 			cc.Documents = event.Int64(n)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"sync"
 	"testing"
 	"time"
 
@@ -236,5 +237,89 @@ func TestReplicaMembersNeverContacted(t *testing.T) {
 	case <-contacted:
 		t.Fatal("a replica-set member was contacted")
 	case <-time.After(200 * time.Millisecond):
+	}
+}
+
+// replyOld frames doc as an OP_REPLY answering reqID.
+func replyOld(reqID int32, doc []byte) []byte {
+	n := headerLen + 20 + len(doc)
+	b := appendHeader(nil, n, 0, opReply)
+	binary.LittleEndian.PutUint32(b[8:], uint32(reqID))
+	b = binary.LittleEndian.AppendUint32(b, 0) // flags
+	b = binary.LittleEndian.AppendUint64(b, 0) // cursor id
+	b = binary.LittleEndian.AppendUint32(b, 0) // starting from
+	b = binary.LittleEndian.AppendUint32(b, 1) // number returned
+	return append(b, doc...)
+}
+
+// TestLegacyOpQuery: a server of wire version < 6 (MongoDB < 3.6) gets
+// every command as OP_QUERY and answers with OP_REPLY.
+func TestLegacyOpQuery(t *testing.T) {
+	oid := [12]byte{0x5c, 0x78, 0xe6, 0x00, 1, 2, 3, 4, 5, 6, 7, 8} // 2019-03-01T07:57:20Z
+	doc := bsoncore.NewDocumentBuilder().AppendObjectID("_id", oid).AppendString("to", "+15550001111").Build()
+	batch := bsoncore.NewDocumentBuilder().AppendDocument("cursor", bsoncore.NewDocumentBuilder().AppendInt64("id", 0).
+		AppendArray("firstBatch", bsoncore.NewArrayBuilder().AppendDocument(doc).Build()).Build()).
+		AppendDouble("ok", 1).Build()
+	var (
+		mu  sync.Mutex
+		ops []int32
+	)
+	ln, err := net.Listen("tcp", "127.77.254.6:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		for n := 0; ; n++ {
+			var hdr [headerLen]byte
+			if _, err := io.ReadFull(c, hdr[:]); err != nil {
+				return
+			}
+			mu.Lock()
+			ops = append(ops, int32(binary.LittleEndian.Uint32(hdr[12:])))
+			mu.Unlock()
+			io.CopyN(io.Discard, c, int64(binary.LittleEndian.Uint32(hdr[:]))-headerLen)
+			id := int32(binary.LittleEndian.Uint32(hdr[4:]))
+			var d []byte
+			switch n {
+			case 0:
+				d = bsoncore.NewDocumentBuilder().AppendBoolean("ismaster", true).AppendInt32("maxWireVersion", 5).AppendDouble("ok", 1).Build()
+			case 1:
+				d = bsoncore.NewDocumentBuilder().AppendString("version", "3.4.24").AppendDouble("ok", 1).Build()
+			case 2:
+				d = bsoncore.NewDocumentBuilder().AppendArray("databases", bsoncore.NewArrayBuilder().
+					AppendDocument(bsoncore.NewDocumentBuilder().AppendString("name", "x").Build()).Build()).AppendDouble("ok", 1).Build()
+			case 3:
+				d = bsoncore.NewDocumentBuilder().AppendDocument("cursor", bsoncore.NewDocumentBuilder().AppendInt64("id", 0).
+					AppendArray("firstBatch", bsoncore.NewArrayBuilder().AppendDocument(
+						bsoncore.NewDocumentBuilder().AppendString("name", "c").Build()).Build()).Build()).AppendDouble("ok", 1).Build()
+			case 4:
+				d = bsoncore.NewDocumentBuilder().AppendInt32("count", 1).AppendInt32("size", 40).AppendDouble("ok", 1).Build()
+			default:
+				d = batch
+			}
+			c.Write(replyOld(id, d))
+		}
+	}()
+	tg := target(t, ln.Addr().String())
+	ev := exploreFake(t, tg)
+	if ev.Status != event.StatusOpen || ev.Service.Version != "3.4.24" {
+		t.Fatalf("status %s service %+v errors %v", ev.Status, ev.Service, ev.Errors)
+	}
+	c := find(ev.Dataset, "collection", "x", "c")
+	if c == nil || c.Sampled != 1 || c.Oldest == nil || c.Oldest.Unix() != 0x5c78e600 || *c.Documents != 1 {
+		t.Fatalf("container %+v", c)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, op := range ops {
+		if op != opQuery {
+			t.Errorf("sent opcode %d to a wire-version-5 server", op)
+		}
 	}
 }

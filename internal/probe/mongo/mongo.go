@@ -37,10 +37,14 @@ func (p *Probe) Identify(ctx context.Context, env *probe.Env, t probe.Target) (*
 	}
 	defer c.close()
 	h, err := c.hello()
-	if err != nil {
-		if errors.Is(err, probe.ErrProtocol) {
-			return nil, nil
-		}
+	var ce *commandError
+	switch {
+	case errors.As(err, &ce):
+		// A well-formed reply with ok: 0 still comes from a MongoDB-wire server.
+		return &event.Service{Name: p.Name(), Product: "MongoDB", Info: map[string]string{"handshake_error": ce.Message}}, nil
+	case errors.Is(err, probe.ErrProtocol):
+		return nil, nil
+	case err != nil:
 		return nil, err
 	}
 	svc := &event.Service{Name: p.Name(), Product: "MongoDB", Info: map[string]string{}}

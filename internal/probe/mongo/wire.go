@@ -47,11 +47,14 @@ func opMsgMessage(requestID int32, doc bsoncore.Document) []byte {
 	return append(b, doc...)
 }
 
+// queryFlagSecondaryOK lets a legacy command run on a replica-set secondary.
+const queryFlagSecondaryOK = 1 << 2
+
 // opQueryMessage frames doc as an OP_QUERY on ns ("admin.$cmd").
-func opQueryMessage(requestID int32, ns string, doc bsoncore.Document) []byte {
+func opQueryMessage(requestID int32, ns string, flags uint32, doc bsoncore.Document) []byte {
 	n := headerLen + 4 + len(ns) + 1 + 8 + len(doc)
 	b := appendHeader(make([]byte, 0, n), n, requestID, opQuery)
-	b = binary.LittleEndian.AppendUint32(b, 0) // flags
+	b = binary.LittleEndian.AppendUint32(b, flags)
 	b = append(append(b, ns...), 0)
 	b = binary.LittleEndian.AppendUint32(b, 0)                  // numberToSkip
 	b = binary.LittleEndian.AppendUint32(b, uint32(0xffffffff)) // numberToReturn -1: one batch, close cursor

@@ -125,10 +125,10 @@ func (x *explorer) inventory() error {
 		}
 		schema, table := string(row[0]), string(row[1])
 		tc := event.Container{Kind: "table", Name: table, Parent: schema}
-		if n, err := strconv.ParseInt(string(row[2]), 10, 64); err == nil {
+		if n, err := strconv.ParseInt(string(row[2]), 10, 64); err == nil && n >= 0 {
 			tc.Documents = event.Int64(n)
 		}
-		if n, err := strconv.ParseInt(string(row[3]), 10, 64); err == nil {
+		if n, err := strconv.ParseInt(string(row[3]), 10, 64); err == nil && n >= 0 {
 			tc.Bytes = event.Int64(n)
 		}
 		if ct, err := time.Parse(time.DateTime, string(row[4])); err == nil {
