@@ -80,7 +80,7 @@ func gatherFacts(ev *event.Event, indicators []event.Indicator) []*containerFact
 			}
 			names := []string{cf.Key}
 			if c.Parent != "" {
-				names = append(names, c.Parent+"/"+c.Name, c.Name)
+				names = append(names, c.Parent+"."+c.Name, c.Parent+"/"+c.Name, c.Name)
 			}
 			add(cf, names...)
 		}

@@ -221,7 +221,7 @@ func containerVars(ev *event.Event, r *Rule, cf *containerFacts) map[string]stri
 		}
 		vars["{types}"] = joinAnd(labels)
 		if n := cf.maxRecords(r.Category); n > 0 {
-			vars["{records}"] = fmt.Sprintf(" (about %s records)", formatCount(n))
+			vars["{records}"] = fmt.Sprintf(" (about %s %s)", formatCount(n), plural(int(min(n, 2)), "record", "records"))
 		}
 	}
 	if r.Indicator != "" {
