@@ -3,6 +3,7 @@ package all
 
 import (
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/clickhouse"
 	"github.com/leakwatch/leakwatch/internal/probe/couchdb"
 	"github.com/leakwatch/leakwatch/internal/probe/elastic"
 	"github.com/leakwatch/leakwatch/internal/probe/influxdb"
@@ -28,6 +29,7 @@ func Probes() []probe.Probe {
 		registry.New(),
 		s3.New(),
 		influxdb.New(),
+		clickhouse.New(),
 	}
 }
 
