@@ -362,3 +362,29 @@ func TestNoFalseCompromise(t *testing.T) {
 		}
 	}
 }
+
+func TestSchemaHintsWithMetadataOnly(t *testing.T) {
+	c := container("table", "users", 800, 0)
+	c.Fields = []string{"id", "userEmail", "password_hash", "created_at"}
+	ev := openEvent("mysql", event.AccessMetadata, c)
+	Assess(ev, nil, time.Time{})
+	a := ev.Assessment
+	if a.Severity != event.SeverityMedium {
+		t.Fatalf("severity %s, want medium: %q", a.Severity, a.Reasons)
+	}
+	mustContain(t, a.Reasons, `"userEmail"`, `"password_hash"`, "credentials")
+
+	// With data access the classifier's findings decide, not the names.
+	ev = openEvent("mysql", event.AccessData, c)
+	Assess(ev, nil, time.Time{})
+	if ev.Assessment.Severity != event.SeverityLow {
+		t.Errorf("data access, nothing found: %s, want low", ev.Assessment.Severity)
+	}
+	// Harmless names give no hint.
+	c.Fields = []string{"id", "message_id", "tokens_used", "created_at"}
+	ev = openEvent("mysql", event.AccessMetadata, c)
+	Assess(ev, nil, time.Time{})
+	if ev.Assessment.Severity != event.SeverityLow {
+		t.Errorf("no hint expected: %s %q", ev.Assessment.Severity, ev.Assessment.Reasons)
+	}
+}

@@ -53,6 +53,11 @@ func containerRuleMatches(ev *event.Event, r *Rule, cf *containerFacts) bool {
 			return false
 		}
 	}
+	if r.SchemaHint {
+		if _, cat := hintedFields(fieldsOf(cf)); cat == CategoryNone {
+			return false
+		}
+	}
 	if r.Category != CategoryNone {
 		n := cf.maxRecords(r.Category)
 		if n < 0 || n < r.MinRecords {
@@ -227,6 +232,11 @@ func containerVars(ev *event.Event, r *Rule, cf *containerFacts) map[string]stri
 	if r.Indicator != "" {
 		vars["{detail}"] = indicatorText(cf.Indicator[r.Indicator])
 	}
+	if r.SchemaHint {
+		names, cat := hintedFields(fieldsOf(cf))
+		vars["{fields}"] = joinLimited(names, maxHintFields, ", ")
+		vars["{category}"] = cat.String()
+	}
 	return vars
 }
 
@@ -268,4 +278,11 @@ func accessText(a event.AccessLevel) string {
 		return "data"
 	}
 	return "metadata (names, versions, settings)"
+}
+
+func fieldsOf(cf *containerFacts) []string {
+	if cf.Container == nil {
+		return nil
+	}
+	return cf.Container.Fields
 }

@@ -24,7 +24,7 @@ const (
 // {subject} the container (`index "config"`) or the service, {types} the data
 // types found, {records} " (about N records)", {documents} "N documents",
 // {detail} the indicator's detail, {status} the service status, {access} what
-// is readable.
+// is readable, {fields} and {category} the field names that FieldHints matched.
 type Rule struct {
 	ID    string
 	Scope Scope
@@ -35,6 +35,7 @@ type Rule struct {
 	Category   Category          // the container holds graded data of this category
 	MinRecords int64             // records of Category, or documents for access rows
 	Indicator  string            // an indicator of this kind (on the container, or anywhere for the service)
+	SchemaHint bool              // field names suggest sensitive content (FieldHints)
 	Fallback   bool
 
 	Grade event.Severity
@@ -82,6 +83,11 @@ var Rules = []Rule{
 		Grade: event.SeverityHigh,
 		Says:  "{subject} exposes the user accounts ({detail})",
 		Why:   "user names with their password hashes allow offline cracking and account takeover"},
+	// Only the schema is visible, but its field names speak.
+	{ID: "schema-hints", Scope: ScopeContainer, Group: "schema", Access: event.AccessMetadata, SchemaHint: true,
+		Grade: event.SeverityMedium,
+		Says:  "{subject} is listed without credentials with fields named {fields}",
+		Why:   "its schema suggests {category}; the content was not readable, but may be one setting away"},
 	// Containers with nothing classified: graded by access and volume.
 	{ID: "data-bulk", Scope: ScopeContainer, Group: "access", Access: event.AccessData, MinRecords: 1_000, Fallback: true,
 		Grade: event.SeverityMedium,
