@@ -388,3 +388,19 @@ func TestSchemaHintsWithMetadataOnly(t *testing.T) {
 		t.Errorf("no hint expected: %s %q", ev.Assessment.Severity, ev.Assessment.Reasons)
 	}
 }
+
+func TestEveryProbeHasAdvice(t *testing.T) {
+	for _, c := range []struct{ name, product, want string }{
+		{"elasticsearch", "Elasticsearch", "Elasticsearch"}, {"elasticsearch", "OpenSearch", "OpenSearch"},
+		{"elasticsearch", "ZincSearch", "ZincSearch"}, {"mongodb", "FerretDB", "FerretDB"}, {"mongodb", "MongoDB", "MongoDB"},
+		{"redis", "Redis", "Redis"}, {"memcached", "", "Memcached"}, {"etcd", "", "etcd"},
+		{"postgresql", "PostgreSQL", "PostgreSQL"}, {"mysql", "MariaDB", "MySQL / MariaDB"}, {"couchdb", "PouchDB", "CouchDB"},
+		{"clickhouse", "", "ClickHouse"}, {"influxdb", "InfluxDB", "InfluxDB"}, {"prometheus", "Prometheus", "Prometheus"},
+		{"victoriametrics", "", "VictoriaMetrics"}, {"docker-registry", "Docker Registry", "Docker registry"},
+		{"s3", "versitygw", "S3 object storage"}, {"zookeeper", "", "ZooKeeper"}, {"rabbitmq", "RabbitMQ", "RabbitMQ"},
+	} {
+		if got := adviceFor(c.name, c.product).Label; got != c.want {
+			t.Errorf("adviceFor(%q, %q) = %q, want %q", c.name, c.product, got, c.want)
+		}
+	}
+}

@@ -25,7 +25,7 @@ func gradeContainer(ev *event.Event, cf *containerFacts) graded {
 	matched := false
 	for i := range Rules {
 		r := &Rules[i]
-		if r.Scope != ScopeContainer || usedGroup[r.Group] || (r.Fallback && matched) {
+		if r.Scope != ScopeContainer || (r.Group != "" && usedGroup[r.Group]) || (r.Fallback && matched) {
 			continue
 		}
 		if !containerRuleMatches(ev, r, cf) {
@@ -92,7 +92,7 @@ func gradeService(ev *event.Event, containers []graded, indicators []event.Indic
 	matched := len(containers) > 0 && content.Rank() > event.SeverityInfo.Rank()
 	for i := range Rules {
 		r := &Rules[i]
-		if r.Scope != ScopeService || usedGroup[r.Group] || (r.Fallback && matched) {
+		if r.Scope != ScopeService || (r.Group != "" && usedGroup[r.Group]) || (r.Fallback && matched) {
 			continue
 		}
 		vars, ok := serviceRuleMatches(ev, r, indicators)
