@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -289,5 +291,39 @@ func TestScanCtrlC(t *testing.T) {
 	}
 	if sc, _ = st.GetScan(ctx, id); sc.Status != store.ScanDone || sc.Services != n {
 		t.Fatalf("after resume: %+v", sc)
+	}
+}
+
+// TestScanTargetSources: targets from stdin and a file, excludes from a
+// flag and a file, all combined.
+func TestScanTargetSources(t *testing.T) {
+	for i := 60; i <= 64; i++ {
+		listenClose(t, fmt.Sprintf("127.77.43.%d:4313", i))
+	}
+	dir := t.TempDir()
+	list := filepath.Join(dir, "targets.txt")
+	excl := filepath.Join(dir, "exclude.txt")
+	if err := os.WriteFile(list, []byte("127.77.43.62  # from the file\n\n127.77.43.63\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(excl, []byte("127.77.43.63\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := runCLIStdin(t, "# from stdin\n127.77.43.60-61\n127.77.43.64\n",
+		"scan", "-", "-l", list, "--exclude", "127.77.43.61", "--exclude-file", excl,
+		"--ports", "4313", "--json", "--no-store")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	var got []string
+	for _, ev := range events(t, stdout) {
+		got = append(got, ev.IP)
+		if ev.ScanID != "" {
+			t.Errorf("--no-store event has scan id %q", ev.ScanID)
+		}
+	}
+	slices.Sort(got)
+	if want := "[127.77.43.60 127.77.43.62 127.77.43.64]"; fmt.Sprint(got) != want {
+		t.Fatalf("scanned %v, want %s", got, want)
 	}
 }
