@@ -11,7 +11,7 @@ import (
 
 // Compromise advice per indicator kind, for the owner.
 var CompromiseSteps = map[string]string{
-	"ransom-note":       "Do not pay: ransom gangs usually kept no copy. Restore from a backup taken before the note appeared, and assume the data was copied.",
+	"ransom-note":       "Do not pay: these gangs often keep no copy, so paying rarely brings the data back. Restore from a backup taken before the note appeared, and assume the data was copied.",
 	"wiped":             "Find out who deleted the data (server and audit logs), restore it from a backup, and assume it was copied first.",
 	"suspicious-config": "Restore the tampered settings (Redis: `CONFIG GET dir`, `CONFIG GET dbfilename`), then look for unknown keys in `~/.ssh/authorized_keys` and unknown jobs in `/etc/cron.d` and `/var/spool/cron`; if you find any, rebuild the host.",
 }

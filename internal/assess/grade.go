@@ -230,7 +230,8 @@ func containerVars(ev *event.Event, r *Rule, cf *containerFacts) map[string]stri
 		}
 	}
 	if r.Indicator != "" {
-		vars["{detail}"] = indicatorText(cf.Indicator[r.Indicator])
+		// The subject already names the container: the detail alone.
+		vars["{detail}"] = cleanText(cf.Indicator[r.Indicator].Detail, 200)
 	}
 	if r.SchemaHint {
 		names, cat := hintedFields(fieldsOf(cf))

@@ -136,6 +136,11 @@ func exposureOf(n int, x Exposure) exposureView {
 	}
 	if d := ev.Dataset; d != nil {
 		e.Truncated = d.Truncated
+		if d.Totals.Containers == 0 && len(d.Containers) > 0 {
+			dc := *d // totals not computed by the producer: compute them on a copy
+			dc.ComputeTotals()
+			d = &dc
+		}
 		e.Totals = fmt.Sprintf("%s %s, %s documents, %s", count(int64(d.Totals.Containers)),
 			plural(d.Totals.Containers, "container", "containers"), count(d.Totals.Documents), size(d.Totals.Bytes))
 		grades := map[string]event.ContainerSeverity{}
