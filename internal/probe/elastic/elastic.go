@@ -8,6 +8,7 @@ package elastic
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/probe"
@@ -52,6 +53,25 @@ func (Probe) Explore(ctx context.Context, env *probe.Env, t probe.Target, ev *ev
 	if b.authStatus != 0 {
 		return fmt.Errorf("GET %s/: HTTP %d (%s): %w", b.base, b.authStatus, b.authHint, probe.ErrAuthRequired)
 	}
+	if b.base == "/es" {
+		zincVersion(ctx, env, c, b.svc)
+	}
 	x := &explorer{env: env, c: c, b: b, ev: ev}
 	return x.run(ctx)
+}
+
+// zincVersion reads ZincSearch's own version from its public GET /version
+// ({"version":"v0.4.10",...}); the /es/ banner only has the ES version it
+// pretends to be.
+func zincVersion(ctx context.Context, env *probe.Env, c *httpx.Client, svc *event.Service) {
+	var v struct {
+		Version string `json:"version"`
+	}
+	r, err := c.Get(ctx, "/version")
+	if err != nil || decode(r, "/version", env.Limits.MaxDepth, &v) != nil {
+		return
+	}
+	if ver := strings.TrimPrefix(v.Version, "v"); ver != "" && ver != "0.0.0" {
+		svc.Version = clip(ver, 64)
+	}
 }

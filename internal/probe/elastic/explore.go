@@ -37,6 +37,8 @@ type explorer struct {
 	notes int
 	// noTrackTotal is set once the server rejected "track_total_hits" (ES < 6).
 	noTrackTotal bool
+	// noMsearch is set once the server answered that it has no _msearch.
+	noMsearch bool
 }
 
 // note records a remark about the inventory in ev.Errors (bounded).

@@ -223,3 +223,46 @@ func TestHostileDeepJSON(t *testing.T) {
 		t.Fatalf("status %q (%q), want protocol-error", ev.Status, ev.Errors)
 	}
 }
+
+// TestMsearchFallback: an _msearch answer that does not match the request
+// (fewer results), or whose items fail with 400, sends the probe back to one
+// search per index; the samples are the same.
+func TestMsearchFallback(t *testing.T) {
+	for _, mode := range []string{"short", "item-400"} {
+		t.Run(mode, func(t *testing.T) {
+			var mu sync.Mutex
+			single := 0
+			addr := fakeServer(t, "127.77.44.8", esFake(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				switch {
+				case strings.HasPrefix(r.URL.Path, "/_cat/indices"):
+					fmt.Fprint(w, `[{"index":"a","docs.count":"1"},{"index":"b","docs.count":"1"},{"index":"c","docs.count":"1"}]`)
+				case r.URL.Path == "/_msearch" && mode == "short":
+					fmt.Fprint(w, `{"responses":[{"hits":{"hits":[{"_index":"a","_id":"1","_source":{"x":1}}]}}]}`)
+				case r.URL.Path == "/_msearch":
+					fmt.Fprint(w, `{"responses":[{"error":{"type":"x"},"status":400},{"error":{"type":"x"},"status":400},{"error":"gone","status":404}]}`)
+				case strings.HasSuffix(r.URL.Path, "/_search"):
+					mu.Lock()
+					single++
+					mu.Unlock()
+					idx := strings.Split(r.URL.Path, "/")[1]
+					fmt.Fprintf(w, `{"hits":{"total":1,"hits":[{"_index":%q,"_id":"1","_source":{"x":1}}]}}`, idx)
+				default:
+					w.WriteHeader(404)
+				}
+			}))
+			env := hostileEnv()
+			env.Limits.Sample, env.Limits.MaxSampleBytes = 2, 1024 // batches of up to 20
+			ev := exploreTimed(t, env, addr)
+			want := map[string]int{"short": 3, "item-400": 2}[mode]
+			if ev.Status != event.StatusOpen || single != want {
+				t.Fatalf("status %q, %d single searches (want %d), errors %q", ev.Status, single, want, ev.Errors)
+			}
+			for _, name := range []string{"a", "b"} {
+				if c := container(ev, name); c == nil || c.Sampled != 1 {
+					t.Errorf("%s: %+v", name, c)
+				}
+			}
+		})
+	}
+}

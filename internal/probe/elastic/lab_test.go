@@ -90,6 +90,9 @@ func TestZincAuth(t *testing.T) {
 	if ev.Status != event.StatusAuthRequired || ev.Access.Anonymous || ev.Dataset != nil {
 		t.Fatalf("status %q access %+v dataset %v errors %q: want auth-required, nothing read", ev.Status, ev.Access, ev.Dataset, ev.Errors)
 	}
+	if ev.Service.Version != "0.4.10" || ev.Service.Info["es_version_claimed"] == "" {
+		t.Errorf("service %+v: want ZincSearch's own version from /version and the claimed ES version", ev.Service)
+	}
 }
 
 // TestOddPort: the open ZincSearch behind nginx on 127.77.3.7:6379 is

@@ -69,7 +69,7 @@ func ransomIndicators(indices []*index) []event.Indicator {
 		notes = append(notes, ix.name)
 		detail := fmt.Sprintf("index %q is named like a ransom note", ix.name)
 		if ix.docs.set {
-			detail += fmt.Sprintf(" (%d documents)", ix.docs.v)
+			detail += fmt.Sprintf(" (%d document%s)", ix.docs.v, map[bool]string{true: "", false: "s"}[ix.docs.v == 1])
 		}
 		var mentions []string
 		for _, s := range ix.samples {

@@ -89,14 +89,15 @@ func (x *explorer) search(ctx context.Context, path string, q query) (*searchRes
 // sampleAll reads up to Limits.Sample documents from each index (hidden
 // ones only when cheap). With needCounts, it also takes each index's
 // document count from hits.total (servers without _cat/indices).
+// Indices are searched in _msearch batches (one round trip for many small
+// indices), each index alone when the server has no _msearch or a batch
+// fails.
 func (x *explorer) sampleAll(ctx context.Context, indices []*index, needCounts bool) (sampled, from int) {
-	n := x.env.Limits.Sample
+	n := max(x.env.Limits.Sample, 0)
+	var todo []*index
 	hidden := 0
 	for _, ix := range indices {
-		if ctx.Err() != nil || x.env.Budget.Left() <= 0 {
-			return
-		}
-		if ix.closed || (!needCounts && (n <= 0 || (ix.docs.set && ix.docs.v == 0))) {
+		if ix.closed || (!needCounts && (n == 0 || (ix.docs.set && ix.docs.v == 0))) {
 			continue
 		}
 		if ix.hidden {
@@ -109,42 +110,69 @@ func (x *explorer) sampleAll(ctx context.Context, indices []*index, needCounts b
 			x.note("index %q: not a valid index name; not searched", ix.name)
 			continue
 		}
-		p := x.path("/" + url.PathEscape(ix.name) + "/_search")
-		sr, err := x.search(ctx, p, query{size: max(n, 0), source: true})
-		if err != nil {
+		todo = append(todo, ix)
+	}
+	batch := x.msearchBatch(n)
+	for start := 0; start < len(todo); start += batch {
+		if ctx.Err() != nil || x.env.Budget.Left() <= 0 {
+			return
+		}
+		chunk := todo[start:min(start+batch, len(todo))]
+		results := x.msearch(ctx, chunk, n)
+		for i, ix := range chunk {
 			if ctx.Err() != nil {
 				return
 			}
-			x.note("index %q: %s", ix.name, clip(err.Error(), 200))
-			continue
-		}
-		if needCounts && !ix.docs.set {
-			if t, exact := sr.total(); t.set {
-				ix.docs = t
-				if !exact {
-					x.note("index %q: hits.total %d is a lower bound", ix.name, t.v)
+			var sr *searchResponse
+			var err error
+			if results != nil && results[i].err == nil {
+				sr = results[i].resp
+			} else if results != nil && results[i].status != http.StatusBadRequest {
+				err = results[i].err
+			} else { // no batch, or a 400 (e.g. track_total_hits on ES < 6): alone
+				sr, err = x.search(ctx, x.path("/"+url.PathEscape(ix.name)+"/_search"), query{size: n, source: true})
+			}
+			if err != nil {
+				if ctx.Err() != nil {
+					return
 				}
-			} else {
-				x.setCount(ix, "hits.total", t)
-			}
-		}
-		for i, h := range sr.Hits.Hits {
-			if i >= n {
-				break
-			}
-			if len(h.Source) == 0 || (h.Index != "" && h.Index != ix.name) {
+				x.note("index %q: %s", ix.name, clip(err.Error(), 200))
 				continue
 			}
-			data, format := []byte(h.Source), "json"
-			if max := x.env.Limits.MaxSampleBytes; max > 0 && len(data) > max {
-				data, format = data[:max], "text" // cut: no longer valid JSON
+			x.record(ix, sr, n, needCounts)
+			if len(ix.samples) > 0 {
+				sampled += len(ix.samples)
+				from++
 			}
-			ix.samples = append(ix.samples, event.Sample{Key: clip(h.ID, 256), Format: format, Data: bytes.Clone(data)})
-		}
-		if len(ix.samples) > 0 {
-			sampled += len(ix.samples)
-			from++
 		}
 	}
 	return
+}
+
+// record keeps an index's samples (and count, with needCounts) from its
+// search answer.
+func (x *explorer) record(ix *index, sr *searchResponse, n int, needCounts bool) {
+	if needCounts && !ix.docs.set {
+		if t, exact := sr.total(); t.set {
+			ix.docs = t
+			if !exact {
+				x.note("index %q: hits.total %d is a lower bound", ix.name, t.v)
+			}
+		} else {
+			x.setCount(ix, "hits.total", t)
+		}
+	}
+	for _, h := range sr.Hits.Hits {
+		if len(ix.samples) >= n {
+			break
+		}
+		if len(h.Source) == 0 || (h.Index != "" && h.Index != ix.name) {
+			continue
+		}
+		data, format := []byte(h.Source), "json"
+		if max := x.env.Limits.MaxSampleBytes; max > 0 && len(data) > max {
+			data, format = data[:max], "text" // cut: no longer valid JSON
+		}
+		ix.samples = append(ix.samples, event.Sample{Key: clip(h.ID, 256), Format: format, Data: bytes.Clone(data)})
+	}
 }

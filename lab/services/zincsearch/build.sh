@@ -18,5 +18,6 @@ main="$src/cmd/zincsearch/main.go"
 sed -i '\#"github.com/pyroscope-io/client/pyroscope"#d' "$main"
 # Replace profiling()'s body (up to the closing brace at column 0).
 perl -0pi -e 's/func profiling\(\) \{.*?\n\}\n/func profiling() { _ = strings.ToLower }\n/s' "$main"
-(cd "$src" && GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -o "$BIN.tmp" ./cmd/zincsearch)
+(cd "$src" && GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath \
+	-ldflags "-X github.com/zincsearch/zincsearch/pkg/meta.Version=$ZINC_VERSION" -o "$BIN.tmp" ./cmd/zincsearch)
 mv "$BIN.tmp" "$BIN"
