@@ -218,9 +218,8 @@ func runScan(cmd *cobra.Command, posArgs []string, f *scanFlags) error {
 	}
 	stats, runErr := scan.Run(ctx, cfg)
 	progressDone()
-	stop() // a second Ctrl-C now kills the process as usual
-
 	interrupted := runErr != nil && ctx.Err() != nil && errors.Is(runErr, ctx.Err())
+	stop() // a second Ctrl-C now kills the process as usual (stop also ends ctx)
 	exposed := stats.Exposed
 	if st != nil {
 		fin := store.Finish{Status: store.ScanDone}

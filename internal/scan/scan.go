@@ -184,7 +184,10 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 	env := probe.NewEnv(cfg.Limits)
 	env.Dialer, env.InScope = cfg.Dialer, cfg.InScope
 
-	identifyQ := make(chan *job, cfg.IdentifyWorkers)
+	// Discovery hands open ports over from its found callback; a deep queue
+	// keeps a burst of open ports from stalling its connection loop (and
+	// skewing its timeouts) while identification catches up.
+	identifyQ := make(chan *job, 16384)
 	exploreQ := make(chan *job, cfg.ExploreWorkers)
 	sinkQ := make(chan *job, 64)
 
@@ -333,8 +336,8 @@ func exploreJob(ctx context.Context, cfg Config, env *probe.Env, j *job, sinkQ c
 
 // finish runs the stages, drops the samples and queues the event for the sinks.
 func finish(ctx context.Context, cfg Config, j *job, sinkQ chan<- *job) {
-	for _, stage := range cfg.Stages {
-		stage(ctx, j.ev)
+	for i, stage := range cfg.Stages {
+		runStage(ctx, i, stage, j.ev)
 	}
 	if ctx.Err() != nil {
 		return
@@ -345,6 +348,17 @@ func finish(ctx context.Context, cfg Config, j *job, sinkQ chan<- *job) {
 		cfg.Counters.Exposed.Add(1)
 	}
 	sinkQ <- j
+}
+
+// runStage runs one stage; a panic (a classifier choking on hostile data)
+// becomes an error on the event instead of ending the scan.
+func runStage(ctx context.Context, i int, stage Stage, ev *event.Event) {
+	defer func() {
+		if r := recover(); r != nil {
+			ev.Errors = append(ev.Errors, fmt.Sprintf("stage %d panicked: %v", i, r))
+		}
+	}()
+	stage(ctx, ev)
 }
 
 // dropSamples releases the raw documents: they were for the stages only.

@@ -252,3 +252,19 @@ func TestTrackerCheckpoint(t *testing.T) {
 		t.Fatalf("checkpoints %v, want %v", got, want)
 	}
 }
+
+func TestPanickingStageBecomesAnError(t *testing.T) {
+	listen(t, "127.77.42.60:4207", speakHello)
+	sc := items(t, []string{"127.77.42.60"}, []int{4207})
+	col := newCollector(t)
+	_, err := Run(context.Background(), Config{Items: sc.Items, Total: sc.Len(), Limits: fastLimits(), Sinks: []Sink{col},
+		Probes: []probe.Probe{helloProbe{ports: []int{4207}}},
+		Stages: []Stage{func(context.Context, *event.Event) { panic("boom") }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := col.events["127.77.42.60:4207"]
+	if ev == nil || ev.Status != event.StatusOpen || len(ev.Errors) != 1 {
+		t.Fatalf("event %+v", ev)
+	}
+}
