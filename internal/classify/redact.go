@@ -12,8 +12,8 @@ import (
 // The rules per type (redact_test.go checks them as properties):
 //   - secrets and ids: at most 4 leading and 4 trailing characters, and
 //     only when the value is at least 16 long (so at most half is shown);
-//   - phones: at most (digits-3)/2 leading and trailing digits each;
-//   - cards, IBANs: 4 + 4 characters; SSNs: the last 4 digits;
+//   - phones: at most (digits-3)/2 leading and trailing digits each (max 4);
+//   - cards, IBANs: as secrets (4 + 4 from 16 characters); SSNs: the last 4 digits;
 //   - passwords and user names: the first character of values of 8 or more;
 //   - e-mails: the first character of the local part and the domain;
 //   - URIs: scheme, host and port; user and password masked;
@@ -30,7 +30,7 @@ func Redact(typ string, raw []byte) string {
 	case "phone", "phone_redacted":
 		return redactPhone(raw)
 	case "credit_card", "iban":
-		return redactEnds(compact(raw), 4, 13)
+		return redactEnds(compact(raw), 4, 16)
 	case "ssn":
 		d := digitsOf(raw)
 		if len(d) != 9 {
@@ -145,6 +145,13 @@ func redactURI(raw []byte) string {
 		return "***"
 	}
 	rest := raw[i+3:]
+	user := ""
+	// Everything up to the last '@' is user information, even when an
+	// unescaped password contains '/' or '@'.
+	if at := bytes.LastIndexByte(rest, '@'); at >= 0 {
+		rest = rest[at+1:]
+		user = "***:***@"
+	}
 	end := len(rest)
 	for j, c := range rest {
 		if c == '/' || c == '?' || c == '#' {
@@ -152,13 +159,7 @@ func redactURI(raw []byte) string {
 			break
 		}
 	}
-	auth := rest[:end]
-	host := auth
-	user := ""
-	if at := bytes.LastIndexByte(auth, '@'); at >= 0 {
-		host = auth[at+1:]
-		user = "***:***@"
-	}
+	host := rest[:end]
 	if len(host) > 128 {
 		host = host[:128]
 	}

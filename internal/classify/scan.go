@@ -433,6 +433,16 @@ func (s *scanner) uri(path []byte, v []byte, start, end int) int {
 	for authEnd < stop && v[authEnd] != '/' && v[authEnd] != '?' && v[authEnd] != '#' {
 		authEnd++
 	}
+	// user:password@ may hold unescaped '/' or '@': when "user:" comes
+	// before the last '@' of the URI, that '@' ends the user information.
+	if at := bytes.LastIndexByte(v[p:stop], '@'); at >= 0 {
+		if c := bytes.IndexByte(v[p:p+at], ':'); c > 0 && bytes.IndexByte(v[p:p+c], '/') < 0 {
+			authEnd = p + at + 1
+			for authEnd < stop && v[authEnd] != '/' && v[authEnd] != '?' && v[authEnd] != '#' {
+				authEnd++
+			}
+		}
+	}
 	auth := v[p:authEnd]
 	hosts := auth
 	if at := bytes.LastIndexByte(auth, '@'); at >= 0 {
