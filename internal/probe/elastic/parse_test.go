@@ -1,6 +1,7 @@
 package elastic
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 
@@ -86,5 +87,17 @@ func TestReadOnlyRule(t *testing.T) {
 		if readOnly(req) != want {
 			t.Errorf("readOnly(%q) != %v", req, want)
 		}
+	}
+}
+
+func TestRansomIndicatorsBounded(t *testing.T) {
+	var idx []*index
+	for i := range 50 {
+		idx = append(idx, &index{name: fmt.Sprintf("read_me_%d", i)})
+	}
+	got := ransomIndicators(idx)
+	// 20 named, one summary, one "wiped" (no other index holds data)
+	if len(got) != maxRansomIndicators+2 || got[maxRansomIndicators].Detail != "30 more indices are named like ransom notes" || got[len(got)-1].Kind != "wiped" {
+		t.Fatalf("%d indicators: %+v", len(got), got)
 	}
 }

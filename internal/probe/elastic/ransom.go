@@ -21,6 +21,10 @@ var (
 	noteEmail      = regexp.MustCompile(`[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}`)
 )
 
+// maxRansomIndicators bounds the per-index ransom-note indicators; the rest
+// are summed up in one.
+const maxRansomIndicators = 20
+
 func normaliseName(name string) string {
 	n := strings.ToLower(strings.TrimLeft(name, "."))
 	return strings.NewReplacer("-", "_", ".", "_", " ", "_").Replace(n)
@@ -67,6 +71,9 @@ func ransomIndicators(indices []*index) []event.Indicator {
 			continue
 		}
 		notes = append(notes, ix.name)
+		if len(notes) > maxRansomIndicators {
+			continue // counted in the summary below
+		}
 		detail := fmt.Sprintf("index %q is named like a ransom note", ix.name)
 		if ix.docs.set {
 			detail += fmt.Sprintf(" (%d document%s)", ix.docs.v, map[bool]string{true: "", false: "s"}[ix.docs.v == 1])
@@ -88,6 +95,10 @@ func ransomIndicators(indices []*index) []event.Indicator {
 			detail += "; the note mentions " + strings.Join(mentions, " and ")
 		}
 		out = append(out, event.Indicator{Kind: "ransom-note", Container: ix.name, Detail: detail})
+	}
+	if extra := len(notes) - maxRansomIndicators; extra > 0 {
+		out = append(out, event.Indicator{Kind: "ransom-note",
+			Detail: fmt.Sprintf("%d more indices are named like ransom notes", extra)})
 	}
 	if len(notes) > 0 && othersDocs == 0 {
 		out = append(out, event.Indicator{Kind: "wiped",
