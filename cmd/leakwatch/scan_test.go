@@ -189,27 +189,32 @@ func TestScanKilledAndResumed(t *testing.T) {
 }
 
 // TestScanLab scans the lab's real servers with every registered probe
-// that has one, end to end through the CLI.
+// that has one, end to end through the CLI: open instances must be proven
+// open, auth instances auth-required, and instances on another service's
+// port identified all the same.
 func TestScanLab(t *testing.T) {
-	cases := []struct{ key, probe string }{
-		{"REDIS_OPEN", "redis"}, {"MEMCACHED_OPEN", "memcached"}, {"COUCHDB_OPEN", "couchdb"},
-		{"MONGO_OPEN", "mongodb"}, {"MYSQL_OPEN", "mysql"}, {"POSTGRES_OPEN", "postgres"},
-		{"ES7_OPEN", "elasticsearch"}, {"OPENSEARCH_OPEN", "elasticsearch"}, {"ETCD_OPEN", "etcd"},
-		{"PROMETHEUS_OPEN", "prometheus"},
-		{"REDIS_AUTH", "redis"}, {"COUCHDB_AUTH", "couchdb"}, {"MONGO_AUTH", "mongodb"}, {"MYSQL_AUTH", "mysql"},
-		{"POSTGRES_AUTH", "postgres"},
+	services := []struct{ lab, probe string }{
+		{"REDIS", "redis"}, {"MEMCACHED", "memcached"}, {"ETCD", "etcd"}, {"PG", "postgresql"},
+		{"MYSQL", "mysql"}, {"MONGO", "mongodb"}, {"ZINC", "elasticsearch"}, {"ES7", "elasticsearch"},
+		{"ES", "elasticsearch"}, {"OPENSEARCH", "elasticsearch"}, {"COUCHDB", "couchdb"}, {"INFLUX", "influxdb"},
+		{"CLICKHOUSE", "clickhouse"}, {"PROM", "prometheus"}, {"VM", "prometheus"}, {"REGISTRY", "docker-registry"},
+		{"S3", "s3"}, {"ZOOKEEPER", "zookeeper"}, {"RABBITMQ", "rabbitmq"},
+	}
+	type want struct {
+		probe  string
+		status event.Status // "" = any (odd-port instances: identification is the point)
 	}
 	var targets []string
-	expect := map[string]event.Status{}
-	for _, c := range cases {
-		addr, ok := labtest.Lookup(c.key)
-		if !ok || all.ByName(c.probe) == nil {
+	expect := map[string]want{}
+	for _, svc := range services {
+		if all.ByName(svc.probe) == nil {
 			continue
 		}
-		targets = append(targets, addr)
-		expect[addr] = event.StatusOpen
-		if strings.HasSuffix(c.key, "_AUTH") {
-			expect[addr] = event.StatusAuthRequired
+		for suffix, status := range map[string]event.Status{"_OPEN": event.StatusOpen, "_AUTH": event.StatusAuthRequired, "_ODD": ""} {
+			if addr, ok := labtest.Lookup(svc.lab + suffix); ok {
+				targets = append(targets, addr)
+				expect[addr] = want{svc.probe, status}
+			}
 		}
 	}
 	if len(targets) == 0 {
@@ -222,23 +227,32 @@ func TestScanLab(t *testing.T) {
 		t.Errorf("exit %d, want %d (open services)\n%s", code, exitExposed, stderr)
 	}
 	got := map[string]event.Event{}
-	for _, ev := range events(t, stdout) {
+	evs := events(t, stdout)
+	for _, ev := range evs {
 		got[fmt.Sprintf("%s:%d", ev.IP, ev.Port)] = ev
 	}
-	for addr, status := range expect {
+	for addr, w := range expect {
 		ev, ok := got[addr]
 		if !ok {
-			t.Errorf("%s: no event; stderr:\n%s", addr, stderr)
+			t.Errorf("%s (%s): no event; stderr:\n%s", addr, w.probe, stderr)
 			continue
 		}
-		if ev.Status != status || ev.Service == nil {
-			t.Errorf("%s: status %s service %+v errors %v, want %s", addr, ev.Status, ev.Service, ev.Errors, status)
+		if ev.Service == nil || ev.Service.Name != w.probe {
+			t.Errorf("%s: service %+v status %s errors %v, want probe %s", addr, ev.Service, ev.Status, ev.Errors, w.probe)
+			continue
 		}
-		if status == event.StatusOpen && (ev.Access.Proof == "" || ev.Dataset == nil || ev.Dataset.Totals.Containers == 0) {
-			t.Errorf("%s: open without proof or inventory: %+v", addr, ev.Access)
+		if w.status != "" && ev.Status != w.status {
+			t.Errorf("%s (%s): status %s errors %v, want %s", addr, w.probe, ev.Status, ev.Errors, w.status)
+		}
+		if ev.Status == event.StatusOpen && ev.Access.Proof == "" {
+			t.Errorf("%s (%s): open without proof: %+v", addr, w.probe, ev.Access)
 		}
 	}
-	t.Logf("%d lab services scanned", len(expect))
+	out, _, _ := runCLI(t, "show", evs[0].ScanID, "--json", "--db", db)
+	if n := len(events(t, out)); n != len(evs) {
+		t.Errorf("show --json printed %d events, the scan %d", n, len(evs))
+	}
+	t.Logf("%d lab services scanned, %d events", len(expect), len(evs))
 }
 
 // TestScanCtrlC: SIGINT stops the scan cleanly: exit 2 with the --resume
