@@ -21,7 +21,12 @@ func classify(err error) outcome {
 	switch {
 	case err == nil:
 		return outOpen
-	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET):
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+		// The kernel reports a RST as ECONNREFUSED only in SYN-SENT; these
+		// mean the handshake completed and the server dropped us at once
+		// (seen from MariaDB under load): the port is open.
+		return outOpen
+	case errors.Is(err, syscall.ECONNREFUSED):
 		return outClosed
 	case errors.Is(err, syscall.ETIMEDOUT):
 		return outTimeout

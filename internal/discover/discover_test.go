@@ -307,3 +307,37 @@ func TestProgressReportsDone(t *testing.T) {
 		})
 	}
 }
+
+// TestServerResetIsOpen: a server that accepts and resets at once is open,
+// even when the RST lands before the scanner reads the socket's status.
+func TestServerResetIsOpen(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.77.40.50:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.(*net.TCPConn).SetLinger(0)
+			c.Close()
+		}
+	}()
+	ap := netip.MustParseAddrPort(ln.Addr().String())
+	items := make([]scope.Item, 300)
+	for i := range items {
+		items[i] = item(ap)
+	}
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			var c collector
+			st, err := Scan(context.Background(), Config{Rate: -1, PerHost: 64, Engine: e.e}, itemsOf(items), c.add)
+			if err != nil || st.Open != uint64(len(items)) || len(c.found) != len(items) {
+				t.Errorf("err %v, stats %+v", err, st)
+			}
+		})
+	}
+}
