@@ -30,6 +30,7 @@ type dbInfo struct {
 }
 
 func (x *explorer) run() error {
+	defer x.finish()
 	lim := x.env.Limits
 	r, err := x.c.command("admin", bsoncore.NewDocumentBuilder().
 		AppendInt32("listDatabases", 1).AppendBoolean("nameOnly", false).Build())
@@ -83,11 +84,16 @@ func (x *explorer) run() error {
 			}
 		}
 	}
-	if x.sampled > 0 {
+	return nil
+}
+
+// finish upgrades the proof once content was read, also when an error cut
+// the inventory short.
+func (x *explorer) finish() {
+	if x.sampled > 0 && x.ev.Status == event.StatusOpen {
 		x.ev.Access.Level = event.AccessData
 		x.ev.Access.Proof += fmt.Sprintf("; read %d documents from %d collections", x.sampled, x.colls)
 	}
-	return nil
 }
 
 // database lists one database's collections (a single batch, bounded by

@@ -51,6 +51,7 @@ type explorer struct {
 }
 
 func (x *explorer) run() error {
+	defer x.finish()
 	lim := x.env.Limits
 	if s, ok := sqlTimeouts[x.ev.Service.Product]; ok {
 		if _, err := x.c.query(s, 0); serverSide(err) != nil {
@@ -98,11 +99,16 @@ func (x *explorer) run() error {
 	if err := x.inventory(); err != nil {
 		return err
 	}
-	if x.sampled > 0 {
+	return nil
+}
+
+// finish upgrades the proof once content was read, also when an error cut
+// the inventory short.
+func (x *explorer) finish() {
+	if x.sampled > 0 && x.ev.Status == event.StatusOpen {
 		x.ev.Access.Level = event.AccessData
 		x.ev.Access.Proof += fmt.Sprintf("; read %d rows from %d tables", x.sampled, x.tables)
 	}
-	return nil
 }
 
 func (x *explorer) inventory() error {

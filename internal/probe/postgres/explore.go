@@ -56,6 +56,7 @@ func session(c *conn) error {
 }
 
 func (x *explorer) run(c *conn, firstDB string) error {
+	defer x.finish()
 	lim := x.env.Limits
 	if err := session(c); err != nil {
 		return err
@@ -106,11 +107,16 @@ func (x *explorer) run(c *conn, firstDB string) error {
 			}
 		}
 	}
-	if x.sampled > 0 {
+	return nil
+}
+
+// finish upgrades the proof once content was read, also when an error cut
+// the inventory short.
+func (x *explorer) finish() {
+	if x.sampled > 0 && x.ev.Status == event.StatusOpen {
 		x.ev.Access.Level = event.AccessData
 		x.ev.Access.Proof += fmt.Sprintf("; read %d rows from %d tables", x.sampled, x.tables)
 	}
-	return nil
 }
 
 // database inventories one database over its own connection (PostgreSQL
