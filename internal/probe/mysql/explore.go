@@ -21,7 +21,7 @@ const (
 	sqlServer     = "SELECT @@version, @@version_comment, TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), NOW())"
 	systemSchemas = "'mysql', 'information_schema', 'performance_schema', 'sys'"
 	sqlSchemas    = "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME NOT IN (" + systemSchemas + ") ORDER BY SCHEMA_NAME LIMIT %d"
-	sqlTables     = "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS, DATA_LENGTH, CREATE_TIME FROM information_schema.TABLES " +
+	sqlTables     = "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS, DATA_LENGTH, CREATE_TIME, ENGINE FROM information_schema.TABLES " +
 		"WHERE TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') AND TABLE_SCHEMA NOT IN (" + systemSchemas + ") " +
 		"ORDER BY TABLE_SCHEMA, TABLE_NAME LIMIT %d"
 	sqlColumns = "SELECT COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = %s AND TABLE_NAME = %s ORDER BY ORDINAL_POSITION LIMIT %d"
@@ -38,6 +38,9 @@ var sqlTimeouts = map[string]string{
 var longTypes = map[string]bool{"char": true, "varchar": true, "tinytext": true, "text": true, "mediumtext": true,
 	"longtext": true, "tinyblob": true, "blob": true, "mediumblob": true, "longblob": true, "binary": true,
 	"varbinary": true, "json": true}
+
+// remoteEngines store their rows on another server: never sampled.
+var remoteEngines = map[string]bool{"FEDERATED": true, "FEDERATEDX": true, "CONNECT": true, "SPIDER": true}
 
 type explorer struct {
 	ctx     context.Context
@@ -126,7 +129,7 @@ func (x *explorer) inventory() error {
 			x.ds.Truncated = true
 			return nil
 		}
-		if len(row) != 5 || row[0] == nil || row[1] == nil {
+		if len(row) != 6 || row[0] == nil || row[1] == nil {
 			return probe.Protocolf("mysql: table row has %d columns", len(row))
 		}
 		schema, table := string(row[0]), string(row[1])
@@ -142,7 +145,11 @@ func (x *explorer) inventory() error {
 			tc.Created = &ct
 		}
 		x.indicate(schema, table)
-		if err := x.table(&tc); err != nil {
+		if remoteEngines[strings.ToUpper(string(row[5]))] {
+			// Reading it would make the target connect to another server.
+			x.ev.Indicators = append(x.ev.Indicators, event.Indicator{Kind: "remote-table", Container: schema + "." + table,
+				Detail: fmt.Sprintf("engine %s keeps its rows on another server; not sampled", row[5])})
+		} else if err := x.table(&tc); err != nil {
 			x.ev.Errors = append(x.ev.Errors, fmt.Sprintf("table %s.%s: %v", schema, table, err))
 			if serverSide(err) != nil {
 				return err

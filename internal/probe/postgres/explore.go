@@ -20,7 +20,8 @@ const (
 	sqlRollback  = "ROLLBACK"
 	sqlVersion   = "SELECT version()"
 	sqlDatabases = "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate AND has_database_privilege(oid, 'CONNECT') ORDER BY datname LIMIT %d"
-	// sqlTables lists user tables with the planner's row estimate (reltuples,
+	// sqlTables lists ordinary and partitioned tables (never foreign tables,
+	// whose reads would make the target contact another server, nor views) with the planner's row estimate (reltuples,
 	// -1 when never analysed; then the statistics collector's n_live_tup),
 	// total size and column names as a JSON array.
 	sqlTables = `SELECT n.nspname, c.relname, c.reltuples::bigint, COALESCE(s.n_live_tup, -1), pg_total_relation_size(c.oid), ` +
@@ -156,7 +157,7 @@ func (x *explorer) database(c0 *conn, firstDB, db string) error {
 		} else if n, ok := num(row[3]); ok && n >= 0 {
 			tc.Documents = event.Int64(n)
 		}
-		if n, ok := num(row[4]); ok {
+		if n, ok := num(row[4]); ok && n >= 0 {
 			tc.Bytes = event.Int64(n)
 		}
 		if row[5] != nil {
