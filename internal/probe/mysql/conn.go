@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"time"
 
 	"github.com/leakwatch/leakwatch/internal/netio"
 	"github.com/leakwatch/leakwatch/internal/probe"
@@ -16,6 +17,9 @@ const (
 	loginUser = "root"
 	// maxColumns is MySQL's own limit of columns per table.
 	maxColumns = 4096
+	// greetingWait is how long Identify waits for the greeting. MySQL sends
+	// it right after accepting (later only when slow reverse DNS is on).
+	greetingWait = 3 * time.Second
 	// charsetUTF8MB4 is utf8mb4_general_ci (MySQL ≥ 5.5.3, every MariaDB 10).
 	charsetUTF8MB4 = 45
 )
@@ -30,12 +34,20 @@ type conn struct {
 // handshake dials and reads the greeting. The server speaks first; an ERR
 // instead of a greeting ("Host is not allowed", "Too many connections") is
 // returned as *serverError.
-func handshake(ctx context.Context, env *probe.Env, t probe.Target) (*conn, error) {
+//
+// wait bounds the wait for the greeting (0 = ReadTimeout): Identify runs on
+// ports of every other service too, most of which stay silent until the
+// client speaks, and MySQL greets at once.
+func handshake(ctx context.Context, env *probe.Env, t probe.Target, wait time.Duration) (*conn, error) {
 	nc, err := env.Dial(ctx, t)
 	if err != nil {
 		return nil, err
 	}
 	c := &conn{nc: nc, max: env.Limits.MaxResponse}
+	if wait > 0 && wait < nc.ReadTimeout {
+		defer func(d time.Duration) { nc.ReadTimeout = d }(nc.ReadTimeout)
+		nc.ReadTimeout = wait
+	}
 	_, p, err := readPacket(nc, min(c.max, 16<<10))
 	if err != nil {
 		nc.Close()

@@ -28,7 +28,7 @@ func (*Probe) DefaultPorts() []int { return []int{3306} }
 // Identify reads the greeting (or the ERR a server sends to a host it
 // refuses) and sends nothing.
 func (p *Probe) Identify(ctx context.Context, env *probe.Env, t probe.Target) (*event.Service, error) {
-	c, err := handshake(ctx, env, t)
+	c, err := handshake(ctx, env, t, greetingWait)
 	var se *serverError
 	switch {
 	case errors.As(err, &se):
@@ -60,7 +60,7 @@ func service(name string, g *greeting) *event.Service {
 
 // Explore logs in as root with an empty password and inventories.
 func (p *Probe) Explore(ctx context.Context, env *probe.Env, t probe.Target, ev *event.Event) error {
-	c, err := handshake(ctx, env, t)
+	c, err := handshake(ctx, env, t, 0)
 	if err != nil {
 		return err
 	}
