@@ -49,7 +49,6 @@ type scanArgs struct {
 	Sample        int      `json:"sample"`
 	AllowReserved bool     `json:"allow_reserved,omitempty"`
 	Seed          uint64   `json:"seed"`
-	Batch         uint64   `json:"batch,omitempty"`
 }
 
 type scanFlags struct {
@@ -58,7 +57,7 @@ type scanFlags struct {
 	rate, concurrency, perHost, sample           int
 	timeout                                      time.Duration
 	json, noStore, quiet, allowReserved          bool
-	batch                                        uint64
+	checkpointEvery                              time.Duration
 }
 
 func init() {
@@ -97,7 +96,7 @@ Exit status: 0 nothing readable found, 1 at least one open exposure, 2 error.`,
 	fl.BoolVar(&f.noStore, "no-store", false, "do not record the scan (it cannot be resumed)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress line and no summary table")
 	fl.BoolVar(&f.allowReserved, "allow-reserved", false, "allow reserved, multicast and documentation ranges")
-	fl.Uint64Var(&f.batch, "checkpoint-every", 0, "items discovered between checkpoints (0: automatic)")
+	fl.DurationVar(&f.checkpointEvery, "checkpoint-every", time.Second, "how often the scan's progress is saved")
 	_ = fl.MarkHidden("checkpoint-every")
 	rootCmd.AddCommand(cmd)
 }
@@ -193,7 +192,7 @@ func runScan(cmd *cobra.Command, posArgs []string, f *scanFlags) error {
 	limits.ConnectTimeout = timeout
 	limits.Sample = args.Sample
 	cfg := scan.Config{
-		Items: sc.Items, Total: sc.Len(), Start: start, Skip: skip, Batch: args.Batch,
+		Items: sc.Items, Total: sc.Len(), Start: start, Skip: skip, CheckpointEvery: f.checkpointEvery,
 		Discover: discover.Config{Rate: args.Rate, Concurrency: args.Concurrency, PerHost: args.PerHost, Timeout: timeout},
 		Probes:   probes, Limits: limits, Stages: scanStages(), Counters: new(scan.Counters),
 	}
@@ -268,7 +267,7 @@ func runScan(cmd *cobra.Command, posArgs []string, f *scanFlags) error {
 // newScanArgs gathers a new scan's settings from the command line.
 func newScanArgs(cmd *cobra.Command, posArgs []string, f *scanFlags) (scanArgs, error) {
 	a := scanArgs{Rate: f.rate, Concurrency: f.concurrency, PerHost: f.perHost, Timeout: f.timeout.String(),
-		Sample: f.sample, AllowReserved: f.allowReserved, Batch: f.batch, Seed: randomSeed()}
+		Sample: f.sample, AllowReserved: f.allowReserved, Seed: randomSeed()}
 	if f.sample < 0 || f.rate <= 0 || f.concurrency <= 0 || f.perHost <= 0 || f.timeout <= 0 {
 		return a, errors.New("--sample must be >= 0; --rate, --concurrency, --per-host and --timeout > 0")
 	}

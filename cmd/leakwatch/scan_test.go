@@ -116,9 +116,9 @@ func TestScanKilledAndResumed(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "lw.db")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	// 128 items at 16 attempts/s: ~8 s, checkpoints every 8 items.
+	// 128 items at 16 attempts/s: ~8 s, checkpoints every 100 ms.
 	child := cli(t, ctx, "scan", "127.77.43.64/26", "127.77.43.128/26", "--ports", "4311", "--db", db,
-		"--rate", "16", "--checkpoint-every", "8", "--timeout", "1s", "--quiet")
+		"--rate", "16", "--checkpoint-every", "100ms", "--timeout", "1s", "--quiet")
 	if err := child.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -266,7 +266,7 @@ func TestScanCtrlC(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	child := cli(t, ctx, "scan", "127.77.43.192/27", "--ports", "4312", "--db", db,
-		"--rate", "8", "--checkpoint-every", "4", "--timeout", "1s", "--quiet")
+		"--rate", "8", "--checkpoint-every", "100ms", "--timeout", "1s", "--quiet")
 	var stderr strings.Builder
 	child.Stderr = &stderr
 	if err := child.Start(); err != nil {

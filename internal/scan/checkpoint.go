@@ -1,19 +1,20 @@
 package scan
 
-import "sync"
+import (
+	"container/heap"
+	"sync"
+)
 
-// batch is a run of consecutive item indices [.., end) discovered together.
-type batch struct {
-	end        uint64
-	pending    int  // open ports of the batch not yet at the sinks
-	discovered bool // discovery returned for the whole batch
-}
-
-// tracker computes the checkpoint: the end of the longest prefix of batches
-// that are fully discovered and have no pending open port.
+// tracker computes the checkpoint: the lowest item index not yet finished.
+// An item is finished when discovery completed it (the discovery watermark
+// passed it) and, if its port was open, its event reached the sinks.
+//
+//	checkpoint = min(discovery watermark, lowest index of an open port in flight)
 type tracker struct {
 	mu         sync.Mutex
-	queue      []*batch // open batches, in index order
+	discovered uint64    // every index below it was completed by discovery
+	inflight   indexHeap // open ports queued, identified or explored
+	finished   map[uint64]bool
 	checkpoint uint64
 	persist    func(uint64)
 
@@ -22,45 +23,46 @@ type tracker struct {
 }
 
 func newTracker(start uint64, persist func(uint64)) *tracker {
-	return &tracker{checkpoint: start, persist: persist}
+	return &tracker{discovered: start, checkpoint: start, persisted: start, finished: map[uint64]bool{}, persist: persist}
 }
 
-func (t *tracker) open(end uint64) *batch {
+// add records an open port at index i entering the pipeline. Discovery
+// reports it before its watermark passes i, so the checkpoint cannot have
+// moved past it.
+func (t *tracker) add(i uint64) {
 	t.mu.Lock()
-	defer t.mu.Unlock()
-	b := &batch{end: end}
-	t.queue = append(t.queue, b)
-	return b
-}
-
-func (t *tracker) add(b *batch) {
-	t.mu.Lock()
-	b.pending++
+	heap.Push(&t.inflight, i)
 	t.mu.Unlock()
 }
 
-func (t *tracker) discovered(b *batch) {
+// done records that the event of the open port at index i reached the sinks.
+func (t *tracker) done(i uint64) {
 	t.mu.Lock()
-	b.discovered = true
+	t.finished[i] = true
 	t.advance()
 }
 
-func (t *tracker) done(b *batch) {
+// discoveredUpTo records discovery's watermark.
+func (t *tracker) discoveredUpTo(w uint64) {
 	t.mu.Lock()
-	b.pending--
+	t.discovered = max(t.discovered, w)
 	t.advance()
 }
 
 // advance is called with t.mu held and releases it. persist runs outside
 // t.mu (it writes to the store) but under persistMu, with increasing values.
 func (t *tracker) advance() {
-	moved := false
-	for len(t.queue) > 0 && t.queue[0].discovered && t.queue[0].pending == 0 {
-		t.checkpoint = t.queue[0].end
-		t.queue = t.queue[1:]
-		moved = true
+	for t.inflight.Len() > 0 && t.finished[t.inflight[0]] {
+		delete(t.finished, heap.Pop(&t.inflight).(uint64))
 	}
-	cp := t.checkpoint
+	cp := t.discovered
+	if t.inflight.Len() > 0 {
+		cp = min(cp, t.inflight[0])
+	}
+	moved := cp > t.checkpoint
+	if moved {
+		t.checkpoint = cp
+	}
 	t.mu.Unlock()
 	if !moved || t.persist == nil {
 		return
@@ -71,4 +73,18 @@ func (t *tracker) advance() {
 		t.persisted = cp
 		t.persist(cp)
 	}
+}
+
+// indexHeap is a min-heap of item indices.
+type indexHeap []uint64
+
+func (h indexHeap) Len() int           { return len(h) }
+func (h indexHeap) Less(i, j int) bool { return h[i] < h[j] }
+func (h indexHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *indexHeap) Push(x any)        { *h = append(*h, x.(uint64)) }
+func (h *indexHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }

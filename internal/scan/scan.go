@@ -9,11 +9,12 @@
 // concurrency limits, identification and exploration by worker pools, and
 // samples are dropped from memory as soon as the stages ran.
 //
-// Crash safety: items are discovered in batches of consecutive permutation
-// indices. When a batch is fully discovered and every open port in it has
-// reached the sinks, the checkpoint (the index below which every item is
-// finished) advances past it and Config.Checkpoint persists it. A resumed
-// scan starts at the checkpoint and skips the ports already recorded.
+// Crash safety: the checkpoint is the index below which every item is
+// finished: discovery's watermark (every item below it was probed), held
+// back by the lowest open port still in the pipeline. It only moves after
+// the events below it reached the sinks, and Config.Checkpoint persists it.
+// A resumed scan starts at the checkpoint and skips the ports already
+// recorded.
 package scan
 
 import (
@@ -69,10 +70,9 @@ type Config struct {
 
 	Discover     discover.Config
 	DiscoverFunc DiscoverFunc // nil: discover.Scan
-	// Batch is how many items are discovered between checkpoints
-	// (0: max(4096, 10 × Discover.Rate)). Discovery waits for the slowest
-	// connection of a batch, so small batches cost speed.
-	Batch uint64
+	// CheckpointEvery is how often discovery reports its progress, which
+	// moves the checkpoint (0: 1 s).
+	CheckpointEvery time.Duration
 
 	Probes []probe.Probe
 	Limits probe.Limits
@@ -123,8 +123,8 @@ func (c Config) withDefaults() Config {
 	if c.DiscoverFunc == nil {
 		c.DiscoverFunc = discover.Scan
 	}
-	if c.Batch == 0 {
-		c.Batch = max(4096, 10*uint64(max(c.Discover.Rate, 0)))
+	if c.CheckpointEvery <= 0 {
+		c.CheckpointEvery = time.Second
 	}
 	if c.IdentifyPortTimeout <= 0 {
 		c.IdentifyPortTimeout = 30 * time.Second
@@ -147,7 +147,7 @@ func (c Config) withDefaults() Config {
 // job is one open port on its way through the pipeline.
 type job struct {
 	item  scope.Item
-	batch *batch
+	index uint64
 	ev    *event.Event
 	probe probe.Probe
 	start time.Time
@@ -234,7 +234,7 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 			continue
 		}
 		c.Events.Add(1)
-		tr.done(j.batch)
+		tr.done(j.index)
 	}
 
 	st.Total, st.Pulled = cfg.Total, c.Pulled.Load()
@@ -252,45 +252,82 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 	return st, ctx.Err()
 }
 
-// produce feeds discovery batch by batch and queues every open port.
+// produce runs discovery over every item from cfg.Start on and queues every
+// open port with its index. Discovery's found callback gives the item, not
+// its index, so the items pulled are remembered (in index order) until
+// discovery's watermark passes them.
 func produce(ctx context.Context, cfg Config, tr *tracker, out chan<- *job) (attempts, skipped uint64, err error) {
 	c := cfg.Counters
-	for start := cfg.Start; start < cfg.Total; start += cfg.Batch {
-		if ctx.Err() != nil {
-			return attempts, skipped, ctx.Err()
+	var mu sync.Mutex // the iterator, found and Progress may run on different goroutines
+	pending := map[netip.AddrPort]uint64{}
+	var order []pulled // pulled items in index order; order[head:] are live
+	head := 0
+	forget := func(watermark uint64) {
+		for head < len(order) && order[head].index < watermark {
+			delete(pending, order[head].key)
+			head++
 		}
-		end := min(start+cfg.Batch, cfg.Total)
-		b := tr.open(end)
-		items := func(yield func(uint64, scope.Item) bool) {
-			for i, it := range cfg.Items(start) {
-				if i >= end {
-					return
-				}
-				c.Pulled.Add(1)
-				if !yield(i, it) {
-					return
-				}
-			}
+		if head > 4096 && head*2 > len(order) { // compact
+			order = append(order[:0], order[head:]...)
+			head = 0
 		}
-		stats, err := cfg.DiscoverFunc(ctx, cfg.Discover, items, func(it scope.Item) {
-			if cfg.Skip[netip.AddrPortFrom(it.IP, uint16(it.Port))] {
-				skipped++
+	}
+	items := func(yield func(uint64, scope.Item) bool) {
+		for i, it := range cfg.Items(cfg.Start) {
+			k := netip.AddrPortFrom(it.IP, uint16(it.Port))
+			mu.Lock()
+			pending[k] = i
+			order = append(order, pulled{i, k})
+			mu.Unlock()
+			c.Pulled.Add(1)
+			if !yield(i, it) {
 				return
 			}
-			c.Open.Add(1)
-			tr.add(b)
-			out <- &job{item: it, batch: b}
-		})
-		attempts += stats.Attempts
-		if err != nil {
-			if ctx.Err() != nil {
-				return attempts, skipped, ctx.Err()
-			}
-			return attempts, skipped, fmt.Errorf("scan: discovery: %w", err)
 		}
-		tr.discovered(b)
 	}
-	return attempts, skipped, nil
+	dcfg := cfg.Discover
+	dcfg.ProgressEvery = cfg.CheckpointEvery
+	userProgress := dcfg.Progress
+	dcfg.Progress = func(st discover.Stats) {
+		mu.Lock()
+		forget(st.Done)
+		mu.Unlock()
+		tr.discoveredUpTo(st.Done)
+		if userProgress != nil {
+			userProgress(st)
+		}
+	}
+	stats, err := cfg.DiscoverFunc(ctx, dcfg, items, func(it scope.Item) {
+		k := netip.AddrPortFrom(it.IP, uint16(it.Port))
+		if cfg.Skip[k] {
+			skipped++
+			return
+		}
+		mu.Lock()
+		i, ok := pending[k]
+		mu.Unlock()
+		if !ok {
+			return // not an item of ours: discovery reported something twice
+		}
+		c.Open.Add(1)
+		tr.add(i)
+		out <- &job{item: it, index: i}
+	})
+	if err != nil {
+		// Done is still exact: every item below it was completed.
+		tr.discoveredUpTo(stats.Done)
+		if ctx.Err() != nil {
+			return stats.Attempts, skipped, ctx.Err()
+		}
+		return stats.Attempts, skipped, fmt.Errorf("scan: discovery: %w", err)
+	}
+	tr.discoveredUpTo(cfg.Total)
+	return stats.Attempts, skipped, nil
+}
+
+type pulled struct {
+	index uint64
+	key   netip.AddrPort
 }
 
 func target(it scope.Item) probe.Target {

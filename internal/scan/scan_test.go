@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/netip"
 	"path/filepath"
 	"sync"
@@ -85,9 +86,9 @@ func TestPipelineStatusesStagesAndStore(t *testing.T) {
 	col := newCollector(t)
 	stats, err := Run(ctx, Config{
 		ScanID: rec.ID, Items: sc.Items, Total: sc.Len(),
-		Discover: discover.Config{Rate: 1000, Timeout: time.Second},
-		Batch:    3,
-		Probes:   []probe.Probe{helloProbe{ports: []int{4201}}}, Limits: fastLimits(),
+		Discover:        discover.Config{Rate: 1000, Timeout: time.Second},
+		CheckpointEvery: 50 * time.Millisecond,
+		Probes:          []probe.Probe{helloProbe{ports: []int{4201}}}, Limits: fastLimits(),
 		Stages: []Stage{stage},
 		Sinks:  []Sink{col, StoreSink(st)},
 		Checkpoint: func(ctx context.Context, idx uint64) error {
@@ -180,8 +181,14 @@ func TestCancelStopsCleanly(t *testing.T) {
 	if ev := col.events["127.77.42.20:4203"]; ev == nil || ev.Status != event.StatusOpen || len(col.events) != 1 {
 		t.Errorf("events %v", keys(col.events))
 	}
-	if stats.Checkpoint != 0 {
-		t.Errorf("checkpoint %d moved past stalled ports", stats.Checkpoint)
+	firstStalled := sc.Len()
+	for i, it := range sc.Items(0) {
+		if it.IP.String() != "127.77.42.20" {
+			firstStalled = min(firstStalled, i)
+		}
+	}
+	if stats.Checkpoint > firstStalled {
+		t.Errorf("checkpoint %d moved past the stalled port at index %d", stats.Checkpoint, firstStalled)
 	}
 }
 
@@ -237,19 +244,20 @@ func TestNoProbesMeansNotIdentified(t *testing.T) {
 func TestTrackerCheckpoint(t *testing.T) {
 	var got []uint64
 	tr := newTracker(10, func(i uint64) { got = append(got, i) })
-	a, b, c := tr.open(20), tr.open(30), tr.open(40)
-	tr.add(a)
-	tr.add(b)
-	tr.discovered(b)
-	tr.done(b) // b finished before a: no move
-	tr.discovered(a)
-	if len(got) != 0 {
-		t.Fatalf("moved too early: %v", got)
+	tr.add(12)
+	tr.add(15)
+	tr.discoveredUpTo(20) // held back by 12
+	tr.done(15)           // 12 still in flight
+	if fmt.Sprint(got) != "[12]" {
+		t.Fatalf("checkpoints %v, want [12]", got)
 	}
-	tr.done(a) // a and b finished
-	tr.discovered(c)
-	if want := []uint64{30, 40}; len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
-		t.Fatalf("checkpoints %v, want %v", got, want)
+	tr.done(12) // nothing in flight: the watermark
+	tr.add(25)
+	tr.discoveredUpTo(30)
+	tr.discoveredUpTo(28) // watermarks never go back
+	tr.done(25)
+	if want := "[12 20 25 30]"; fmt.Sprint(got) != want {
+		t.Fatalf("checkpoints %v, want %s", got, want)
 	}
 }
 
