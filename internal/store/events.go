@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
@@ -187,4 +188,24 @@ func (s *Store) ServicesOfScan(ctx context.Context, scanID string) ([]ServiceRow
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// Service returns one recorded service (e.g. an exposure's last_service_id),
+// or ErrNotFound.
+func (s *Store) Service(ctx context.Context, id int64) (*ServiceRow, error) {
+	r := ServiceRow{ID: id}
+	var body string
+	err := s.r.QueryRowContext(ctx, `SELECT scan_id, fingerprint, event FROM services WHERE id = ?`, id).
+		Scan(&r.ScanID, &r.Fingerprint, &body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: service %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	r.Event = new(event.Event)
+	if err := json.Unmarshal([]byte(body), r.Event); err != nil {
+		return nil, fmt.Errorf("store: service %d: %w", id, err)
+	}
+	return &r, nil
 }

@@ -220,6 +220,13 @@ func TestExposureLifecycle(t *testing.T) {
 	if hist[3].Status != "auth-required" || hist[2].Status != "timeout" || hist[0].Documents != 1000 {
 		t.Fatalf("history %+v", hist)
 	}
+	svc, err := s.Service(ctx, e5.LastServiceID)
+	if err != nil || svc.Event.Port != 6379 || svc.Fingerprint != fp {
+		t.Fatalf("last service %+v %v", svc, err)
+	}
+	if _, err := s.Service(ctx, 999999); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("missing service: %v", err)
+	}
 	open, total, err := s.Exposures(ctx, ExposureFilter{OpenOnly: true}, Page{})
 	if err != nil || total != 0 || len(open) != 0 {
 		t.Fatalf("open exposures %v %d %v", open, total, err)
