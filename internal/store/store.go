@@ -6,6 +6,20 @@
 // checkpoint is written after the services below it. A process killed with
 // SIGKILL loses nothing it had recorded, and a resumed scan cannot record a
 // port twice (UNIQUE(scan_id, ip, port)).
+//
+// The API, for the scan pipeline and for watch, web and report:
+//
+//	Open(ctx, path) / DefaultPath()            the database (migrations applied)
+//	OpenScan, ReopenScan, Checkpoint, FinishScan  a scan's life (FinishScan closes
+//	                                           exposures a completed scan no longer saw)
+//	RecordEvent(ctx, ev)                       one event, its containers and findings,
+//	                                           and the exposures table, in one transaction
+//	ListScans, GetScan, RecordedPorts          scans
+//	ServicesOfScan(ctx, id), Service(ctx, id)  recorded events
+//	Exposures(ctx, filter, page)               exposures across scans, worst first
+//	GetExposure, ExposureHistory(ctx, fp)      one exposure and every sighting of its address
+//
+// An exposure's fingerprint is Fingerprint(ev): "ip:port/service".
 package store
 
 import (
