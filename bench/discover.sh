@@ -45,12 +45,13 @@ for _ in $(seq 50); do grep -q ready "$work/listeners.log" && break; sleep 0.1; 
 grep -q ready "$work/listeners.log" || { cat "$work/listeners.log"; exit 1; }
 
 rss() { awk -F': ' '/Maximum resident/ {printf "%.0f MB", $2/1024}' "$1"; }
+cpu() { awk -F': ' '/User time|System time/ {s+=$2} END {printf "%.2fs", s}' "$1"; }
 missing() { # FILE-with-one-ip:port-per-line → listeners it lacks
 	local m=() w; for w in "${want[@]}"; do grep -qx "$w" "$1" || m+=("$w"); done
 	echo "${#m[@]}${m[*]:+ (${m[*]})}"
 }
 nports=${#plist[@]}
-printf '%-22s %8s %11s %9s %6s %16s %8s\n' tool wall attempts/s hosts/s open missed-of-10 RSS
+printf '%-22s %8s %8s %11s %9s %6s %16s %8s\n' tool wall CPU attempts/s hosts/s open missed-of-10 RSS
 
 for e in $ENGINES; do
 	/usr/bin/time -v -o "$work/time.$e" "$work/discoverbench" -engine "$e" -p "$PORTS" \
@@ -58,7 +59,7 @@ for e in $ENGINES; do
 	line=$(head -1 "$work/out.$e")
 	get() { sed -n "s|.* $1=\([^ ]*\).*|\1|p" <<<"$line"; }
 	awk '/^open / {print $2}' "$work/out.$e" >"$work/open.$e"
-	printf '%-22s %8s %11s %9s %6s %16s %8s\n' "leakwatch $e" "$(get elapsed)" "$(get attempts/s)" \
+	printf '%-22s %8s %8s %11s %9s %6s %16s %8s\n' "leakwatch $e" "$(get elapsed)" "$(cpu "$work/time.$e")" "$(get attempts/s)" \
 		"$(get hosts/s)" "$(get open)" "$(missing "$work/open.$e")" "$(rss "$work/time.$e")"
 	[ "$(get errors)" = 0 ] && [ "$(get timedout)" = 0 ] || echo "  ($e: $(get timedout) timed out, $(get errors) errors)"
 done
@@ -69,7 +70,7 @@ awk '/Ports:/ { ip=$2; n=split($0, a, /Ports: /); split(a[2], ps, ", ");
 wall=$(awk -F': ' '/Elapsed \(wall/ {print $2}' "$work/time.nmap")
 secs=$(awk -F: '{ s=0; for (i=1;i<=NF;i++) s=s*60+$i; print s }' <<<"$wall")
 hosts=$(awk -F/ '{print 2^(32-$2)}' <<<"$CIDR")
-printf '%-22s %7.2fs %11.0f %9.0f %6s %16s %8s\n' "nmap -sT -T4 -n -Pn" "$secs" "$(bc -l <<<"$hosts*$nports/$secs")" \
+printf '%-22s %7.2fs %8s %11.0f %9.0f %6s %16s %8s\n' "nmap -sT -T4 -n -Pn" "$secs" "$(cpu "$work/time.nmap")" "$(bc -l <<<"$hosts*$nports/$secs")" \
 	"$(bc -l <<<"$hosts/$secs")" "$(wc -l <"$work/open.nmap")" "$(missing "$work/open.nmap")" "$(rss "$work/time.nmap")"
 
 for e in $ENGINES; do
