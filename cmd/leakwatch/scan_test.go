@@ -290,7 +290,7 @@ func TestScanCtrlC(t *testing.T) {
 	sent := time.Now()
 	_ = child.Process.Signal(syscall.SIGINT)
 	err = child.Wait()
-	if took := time.Since(sent); took > 3*time.Second {
+	if took := time.Since(sent); took > 10*time.Second { // generous: the machine is shared
 		t.Errorf("stopping took %s", took)
 	}
 	if child.ProcessState.ExitCode() != exitFailure || !strings.Contains(stderr.String(), "--resume "+id) {

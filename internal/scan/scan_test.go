@@ -175,7 +175,7 @@ func TestCancelStopsCleanly(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v, want context.Canceled", err)
 	}
-	if d := time.Since(start); d > 5*time.Second {
+	if d := time.Since(start); d > 10*time.Second { // the stalled reads wait 30 s
 		t.Errorf("stopping took %s", d)
 	}
 	if ev := col.events["127.77.42.20:4203"]; ev == nil || ev.Status != event.StatusOpen || len(col.events) != 1 {
