@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -212,6 +213,14 @@ func TestScanLab(t *testing.T) {
 		}
 		for suffix, status := range map[string]event.Status{"_OPEN": event.StatusOpen, "_AUTH": event.StatusAuthRequired, "_ODD": ""} {
 			if addr, ok := labtest.Lookup(svc.lab + suffix); ok {
+				// A published server that is down right now fails its own
+				// probe's tests; here it would only hide the pipeline's result.
+				c, err := net.DialTimeout("tcp", addr, 2*time.Second)
+				if err != nil {
+					t.Logf("%s (%s) is not reachable, left out: %v", addr, svc.lab+suffix, err)
+					continue
+				}
+				c.Close()
 				targets = append(targets, addr)
 				expect[addr] = want{svc.probe, status}
 			}
