@@ -11,6 +11,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/probe/mysql"
 	"github.com/leakwatch/leakwatch/internal/probe/postgres"
 	"github.com/leakwatch/leakwatch/internal/probe/prometheus"
+	"github.com/leakwatch/leakwatch/internal/probe/rabbitmq"
 	"github.com/leakwatch/leakwatch/internal/probe/registry"
 	"github.com/leakwatch/leakwatch/internal/probe/s3"
 )
@@ -30,6 +31,7 @@ func Probes() []probe.Probe {
 		s3.New(),
 		influxdb.New(),
 		clickhouse.New(),
+		rabbitmq.New(),
 	}
 }
 
