@@ -1,0 +1,122 @@
+package redis_test
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/leakwatch/leakwatch/internal/event"
+	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/redis"
+)
+
+// hostile answers "+PONG" to PING (so Identify and the flow proceed) and
+// then misbehaves on the next command with reply.
+func hostile(reply func(w io.Writer)) func(net.Conn) {
+	return func(c net.Conn) {
+		br := bufio.NewReader(c)
+		r := redis.NewReader(br, redis.Limits{MaxReply: 1 << 20, MaxBulk: 1 << 20, MaxElements: 1000, MaxDepth: 4})
+		for {
+			v, err := r.ReadReply()
+			if err != nil {
+				return
+			}
+			if len(v.Array) > 0 && strings.EqualFold(v.Array[0].String(), "PING") {
+				io.WriteString(c, "+PONG\r\n")
+				continue
+			}
+			reply(c)
+			return
+		}
+	}
+}
+
+func TestHostileServers(t *testing.T) {
+	cases := []struct {
+		name  string
+		reply func(w io.Writer)
+		want  []event.Status
+	}{
+		{"endless array", func(w io.Writer) {
+			io.WriteString(w, "*100000\r\n")
+			for {
+				if _, err := io.WriteString(w, "*1\r\n"); err != nil {
+					return
+				}
+			}
+		}, []event.Status{event.StatusProtocolError}},
+		{"huge array count", func(w io.Writer) {
+			io.WriteString(w, "*2147483647\r\n")
+			time.Sleep(5 * time.Second)
+		}, []event.Status{event.StatusProtocolError}},
+		{"4 GB bulk", func(w io.Writer) {
+			io.WriteString(w, "$4294967296\r\n")
+			io.Copy(w, zeroReader{})
+		}, []event.Status{event.StatusProtocolError, event.StatusTooLarge}},
+		{"bulk under the limit but endless elements", func(w io.Writer) {
+			io.WriteString(w, "*900000\r\n")
+			b := bytes.Repeat([]byte("$6\r\nAAAAAA\r\n"), 1000)
+			for {
+				if _, err := w.Write(b); err != nil {
+					return
+				}
+			}
+		}, []event.Status{event.StatusTooLarge}},
+		{"endless line", func(w io.Writer) {
+			io.WriteString(w, "+")
+			io.Copy(w, zeroReader{})
+		}, []event.Status{event.StatusProtocolError}},
+		{"silence", func(io.Writer) { time.Sleep(10 * time.Second) }, []event.Status{event.StatusTimeout}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tg := fakeServer(t, hostile(tc.reply))
+			env := testEnv()
+			env.Limits.ReadTimeout = 300 * time.Millisecond
+			env.Limits.MaxResponse = 1 << 20
+			start := time.Now()
+			ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
+			probe.Explore(ctx(t), env, redis.New(), tg, ev)
+			if d := time.Since(start); d > 3*time.Second {
+				t.Errorf("Explore took %v", d)
+			}
+			ok := false
+			for _, s := range tc.want {
+				ok = ok || ev.Status == s
+			}
+			if !ok {
+				t.Errorf("status %s, want one of %v (errors %v)", ev.Status, tc.want, ev.Errors)
+			}
+			if ev.Access.Anonymous {
+				t.Errorf("access claimed on a hostile server: %+v", ev.Access)
+			}
+		})
+	}
+}
+
+func TestIdentifyRejectsOtherServers(t *testing.T) {
+	for _, greeting := range []string{"ERROR\r\n", "HTTP/1.1 400 Bad Request\r\n\r\n", "-ERR unknown command\r\n", ""} {
+		tg := fakeServer(t, func(c net.Conn) {
+			io.WriteString(c, greeting)
+			time.Sleep(time.Second)
+		})
+		env := testEnv()
+		env.Limits.ReadTimeout = 300 * time.Millisecond
+		if svc, _ := redis.New().Identify(ctx(t), env, tg); svc != nil {
+			t.Errorf("Identify(%q) = %+v, want nil", greeting, svc)
+		}
+	}
+}
+
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'A'
+	}
+	return len(p), nil
+}
