@@ -11,6 +11,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/probe/mysql"
 	"github.com/leakwatch/leakwatch/internal/probe/postgres"
 	"github.com/leakwatch/leakwatch/internal/probe/prometheus"
+	"github.com/leakwatch/leakwatch/internal/probe/redis"
 	"github.com/leakwatch/leakwatch/internal/probe/rabbitmq"
 	"github.com/leakwatch/leakwatch/internal/probe/registry"
 	"github.com/leakwatch/leakwatch/internal/probe/s3"
@@ -21,6 +22,7 @@ import (
 func Probes() []probe.Probe {
 	return []probe.Probe{
 		// registry: one line per datastore
+		redis.New(),
 		couchdb.New(),
 		elastic.New(),
 		mongo.New(),
