@@ -11,8 +11,8 @@ import (
 	"github.com/leakwatch/leakwatch/internal/probe/mysql"
 	"github.com/leakwatch/leakwatch/internal/probe/postgres"
 	"github.com/leakwatch/leakwatch/internal/probe/prometheus"
-	"github.com/leakwatch/leakwatch/internal/probe/redis"
 	"github.com/leakwatch/leakwatch/internal/probe/rabbitmq"
+	"github.com/leakwatch/leakwatch/internal/probe/redis"
 	"github.com/leakwatch/leakwatch/internal/probe/registry"
 	"github.com/leakwatch/leakwatch/internal/probe/s3"
 )
