@@ -42,7 +42,8 @@ type gen struct {
 func Generate(seed uint64, n int) []Doc {
 	g := &gen{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
 	docs := make([]Doc, 0, n)
-	kinds := []func(){g.sms, g.sms, g.customer, g.chat, g.appLog, g.appLog, g.config, g.account, g.order, g.order}
+	kinds := []func(){g.sms, g.sms, g.customer, g.chat, g.appLog, g.appLog, g.config, g.account, g.order, g.order,
+		g.crm, g.k8s, g.oauth, g.analytics, g.ticket}
 	for i := 0; i < n; i++ {
 		g.buf, g.labels = g.buf[:0], nil
 		kinds[g.r.IntN(len(kinds))]()

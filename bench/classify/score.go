@@ -1,8 +1,11 @@
 package classifybench
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 
@@ -105,4 +108,36 @@ func (r Report) Print(w io.Writer) {
 	if len(r.FalseAlarms) > 0 {
 		fmt.Fprintln(w, "false alarms:\n  "+strings.Join(r.FalseAlarms, "\n  "))
 	}
+}
+
+// LoadCorpus reads a corpus written by classifybench -out or
+// faker_corpus.py: FILE (JSON Lines) and FILE.labels.jsonl.
+func LoadCorpus(path string) ([]Doc, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	labels, err := os.ReadFile(path + ".labels.jsonl")
+	if err != nil {
+		return nil, err
+	}
+	lines := bytes.Split(bytes.TrimRight(data, "\n"), []byte("\n"))
+	docs := make([]Doc, len(lines))
+	for i, l := range lines {
+		docs[i].Data = l
+	}
+	for _, l := range bytes.Split(bytes.TrimRight(labels, "\n"), []byte("\n")) {
+		var rec struct {
+			Line   int     `json:"line"`
+			Labels []Label `json:"labels"`
+		}
+		if err := json.Unmarshal(l, &rec); err != nil {
+			return nil, fmt.Errorf("%s.labels.jsonl: %w", path, err)
+		}
+		if rec.Line < 1 || rec.Line > len(docs) {
+			return nil, fmt.Errorf("%s.labels.jsonl: line %d out of range", path, rec.Line)
+		}
+		docs[rec.Line-1].Labels = rec.Labels
+	}
+	return docs, nil
 }

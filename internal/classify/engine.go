@@ -128,6 +128,7 @@ type scanner struct {
 	// Per-document context.
 	credential bool // a password or hash was found: usernames count
 	logDoc     bool // the document has level/severity fields: "message" is a log line
+	phoneDoc   bool // a phone or a message body was found: from/to digits are phones
 	phoneLeft  int
 	count      int
 }
@@ -135,20 +136,25 @@ type scanner struct {
 // pending is a detection that depends on the rest of the document.
 type pending struct {
 	d     Detection
-	needs byte // 'c' needs a credential; 'm' needs a non-log document
+	needs byte // 'c' needs a credential; 'm' a non-log document; 'p' a phone document
 }
 
 func (s *scanner) begin(emit func(Detection)) {
 	s.emit = emit
 	s.pending = s.pending[:0]
-	s.credential, s.logDoc = false, false
+	s.credential, s.logDoc, s.phoneDoc = false, false, false
 	s.phoneLeft = s.e.opts.PhoneChecks
 	s.count = 0
 }
 
 func (s *scanner) finish() {
 	for _, p := range s.pending {
-		if p.needs == 'c' && s.credential || p.needs == 'm' && !s.logDoc {
+		if p.needs == 'm' && !s.logDoc {
+			s.phoneDoc = true
+		}
+	}
+	for _, p := range s.pending {
+		if p.needs == 'c' && s.credential || p.needs == 'm' && !s.logDoc || p.needs == 'p' && s.phoneDoc {
 			s.send(p.d)
 		}
 	}
@@ -165,8 +171,11 @@ func (s *scanner) send(d Detection) {
 
 // found reports a detection of det on raw (redacted here).
 func (s *scanner) found(path []byte, det *Detector, conf Confidence, raw []byte) {
-	if det.Type == "password" || det.Type == "password_hash" {
+	switch det.Type {
+	case "password", "password_hash":
 		s.credential = true
+	case "phone", "phone_redacted":
+		s.phoneDoc = true
 	}
 	s.send(Detection{Field: string(path), Type: det.Type, Rule: det.ID, Confidence: conf.String(), Redacted: Redact(det.Type, raw)})
 }
@@ -191,6 +200,13 @@ func (s *scanner) leaf(path, key, val []byte, num bool) {
 		if k&ctxLogMeta != 0 {
 			s.logDoc = true
 		}
+		if k&ctxGeneric != 0 && k&inheritable == 0 {
+			if parent := parentSegment(path, key); len(parent) > 0 {
+				if pk := s.keys.get(parent) & inheritable; pk != 0 {
+					k = k&^(ctxIDLike|ctxPhoneWeak) | pk
+				}
+			}
+		}
 	}
 	if num {
 		if k != 0 {
@@ -210,4 +226,35 @@ func (s *scanner) value(path []byte, k keyCtx, v []byte) {
 		return
 	}
 	s.text(path, k, v)
+}
+
+// parentSegment returns the field name above key in path ("credit_card"
+// for "credit_card.number", "phones" for "phones.0.value"), skipping array
+// indices.
+func parentSegment(path, key []byte) []byte {
+	p := dropIndices(path)
+	if !bytes.HasSuffix(p, key) {
+		return nil
+	}
+	p = p[:len(p)-len(key)]
+	if len(p) == 0 || p[len(p)-1] != '.' {
+		return nil
+	}
+	p = dropIndices(p[:len(p)-1])
+	return p[bytes.LastIndexByte(p, '.')+1:]
+}
+
+func dropIndices(p []byte) []byte {
+	for len(p) > 0 {
+		i := bytes.LastIndexByte(p, '.')
+		seg := p[i+1:]
+		if len(seg) == 0 || !allIn(seg, isDigit) {
+			return p
+		}
+		if i < 0 {
+			return nil
+		}
+		p = p[:i]
+	}
+	return p
 }

@@ -37,6 +37,16 @@ func TestFieldContext(t *testing.T) {
 		{`{"total":5551234567,"msisdn":15551234567}`, []string{"msisdn/phone"}, []string{"total/phone"}},
 		{`{"checksum":"5f4dcc3b5aa765d61d8327deb882cf99","password_md5":"5f4dcc3b5aa765d61d8327deb882cf99"}`, []string{"password_md5/password_hash"}, []string{"checksum/password_hash"}},
 		{`{"a":{"b":"AKIAZ7VRSQ5HKMZWL3XQ"}}`, []string{"a.b/aws_access_key_id"}, nil},
+		// A generic child takes its parent's context.
+		{`{"credit_card":{"number":"503821674259","expire":"02/32"},"order":{"number":"4111111111111111"}}`, []string{"credit_card.number/credit_card"}, []string{"order.number/credit_card"}},
+		{`{"phones":[{"value":"0044 20 7946 0958"}]}`, []string{"phones.0.value/phone"}, nil},
+		// Extensions are not masks; (0) trunk prefixes are dropped.
+		{`{"phone":"(818)417-0830x0474","fax":"+44 (0)20 7946 0958"}`, []string{"phone/phone", "fax/phone"}, []string{"phone/phone_redacted"}},
+		{`{"note":"call 415-555-0123 x12 tomorrow"}`, []string{"note/phone"}, nil},
+		// Bare digits in from/to count only in a document about messages.
+		{`{"from":"3520466459","to":"35122964049","text":"see you at the station at six then"}`, []string{"from/phone", "to/phone"}, nil},
+		{`{"from":"3520466459","to":"35122964049","unit":"cm"}`, nil, []string{"from/phone", "to/phone"}},
+		{`{"from":"2024-01-01","to":"2024-12-31","text":"the report covers the whole year for everyone"}`, nil, []string{"from/phone", "to/phone"}},
 	} {
 		got := detect(t, c.doc, "json")
 		for _, w := range c.want {

@@ -31,7 +31,7 @@ func (s *scanner) field(path []byte, k keyCtx, v []byte) bool {
 	}
 	if k&ctxCard != 0 {
 		d := s.digitsIfOnly(t, " -")
-		if len(d) >= 13 && len(d) <= 19 && luhn(d) {
+		if len(d) >= 12 && len(d) <= 19 && luhn(d) && (len(d) >= 13 || cardIIN(d)) {
 			conf := detCard.InContext
 			if !cardIIN(d) {
 				conf = Medium
@@ -93,9 +93,15 @@ func (s *scanner) digitsIfOnly(t []byte, seps string) []byte {
 
 // phoneValue classifies the whole value of a phone-named field.
 func (s *scanner) phoneValue(path []byte, k keyCtx, t []byte) bool {
+	t = stripExtension(t)
 	d := s.digitBuf[:0]
 	masks, plus := 0, false
-	for i, c := range t {
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if plus && c == '(' && i+2 < len(t) && t[i+1] == '0' && t[i+2] == ')' {
+			i += 2 // +44 (0)20...: the trunk prefix is not dialled from abroad
+			continue
+		}
 		switch {
 		case isDigit(c):
 			d = append(d, c)
@@ -120,7 +126,7 @@ func (s *scanner) phoneValue(path []byte, k keyCtx, t []byte) bool {
 		}
 		return false
 	}
-	if !plus && k&ctxPhone != 0 && len(d) > 2 && d[0] == '0' && d[1] == '0' {
+	if !plus && len(d) > 2 && d[0] == '0' && d[1] == '0' && (k&ctxPhone != 0 || intlPhone(d[2:]) > 0) {
 		d, plus = d[2:], true // 00 international prefix
 	}
 	strong := k&ctxPhone != 0
@@ -135,10 +141,43 @@ func (s *scanner) phoneValue(path []byte, k keyCtx, t []byte) bool {
 		s.found(path, detPhone, detPhone.InContext, t)
 	case !plus && strong:
 		s.found(path, detPhone, Medium, t)
+	case !plus && d[0] == '0' && len(d) >= 9 && len(d) <= 12:
+		// A national number with its trunk prefix (07700 900123, 030 1234567)
+		// in a from/to field.
+		s.found(path, detPhone, Medium, t)
+	case !plus && len(d) >= 9 && len(d) <= 13:
+		// Bare digits in a from/to field: a phone only in a document that is
+		// about messages or calls (another phone, or a message body).
+		s.later(path, detPhone, Low, t, 'p')
 	default:
 		return false
 	}
 	return true
+}
+
+// stripExtension removes a trailing extension ("x1234", " ext. 12",
+// "#55") so that it is not read as masked digits.
+func stripExtension(t []byte) []byte {
+	j := len(t)
+	for j > 0 && isDigit(t[j-1]) {
+		j--
+	}
+	if n := len(t) - j; n == 0 || n > 6 {
+		return t
+	}
+	m := j
+	for m > 0 && (t[m-1] == ' ' || t[m-1] == '.') {
+		m--
+	}
+	switch {
+	case m >= 2 && (t[m-1] == 'x' || t[m-1] == 'X' || t[m-1] == '#') && (isDigit(t[m-2]) || t[m-2] == ' '):
+		m--
+	case m >= 4 && bytes.EqualFold(t[m-3:m], []byte("ext")):
+		m -= 3
+	default:
+		return t
+	}
+	return bytes.TrimRight(t[:m], " ,;")
 }
 
 // run is one candidate of the digit-run scanner.
@@ -150,6 +189,7 @@ type run struct {
 	groups [8]uint8
 	seps   [8]byte
 	ng     int
+	ext    bool // ended at an extension ("x123")
 }
 
 func glued(p byte) bool {
@@ -185,10 +225,13 @@ func (s *scanner) digitRuns(path []byte, k keyCtx, v []byte) {
 			i++
 			continue
 		}
-		if end == n || !(isAlpha(v[end]) || v[end] == '_' || v[end] == '@') {
+		if end == n || r.ext || !(isAlpha(v[end]) || v[end] == '_' || v[end] == '@') {
 			s.classifyRun(path, k, v, i, end, &r)
 		}
 		i = end
+		if r.ext {
+			i++
+		}
 		for i < n && (isAlnum(v[i]) || v[i] == '_') {
 			i++
 		}
@@ -211,6 +254,16 @@ func parseRun(v []byte, i int, r *run) int {
 	glen := 0
 	for j < n {
 		c := v[j]
+		if isMask(c) && (c == 'x' || c == 'X') && r.nd >= 7 && j+1 < n && isDigit(v[j+1]) && !isMask(v[j-1]) {
+			r.ext = true // 555-0123x456: an extension, not a mask
+			if glen > 0 {
+				if r.ng < len(r.groups) {
+					r.groups[r.ng] = uint8(min(glen, 255))
+				}
+				r.ng++
+			}
+			return j
+		}
 		if isDigit(c) || isMask(c) && r.nd > 0 {
 			if isDigit(c) {
 				if r.nd < len(r.digits) {
@@ -308,6 +361,10 @@ func (s *scanner) classifyRun(path []byte, k keyCtx, v []byte, start, end int, r
 			}
 			s.found(path, detPhone, conf, raw)
 		}
+		return
+	}
+	if r.nd >= 10 && d[0] == '0' && d[1] == '0' && r.ng >= 2 && intlPhone(d[2:]) > 0 {
+		s.found(path, detPhone, detPhone.Confidence, raw) // 00 44 20 7946 0958
 		return
 	}
 	nanp := r.nd == 10 && r.ng == 3 && g[0] == 3 && g[1] == 3 && g[2] == 4 && nanpValid(d) ||

@@ -20,7 +20,12 @@ const (
 	ctxLogMeta                      // level, severity, logger: the document is a log record
 	ctxIDLike                       // ids, counters, hashes, versions, times: numbers there are not PII
 	ctxIBAN                         // iban, bank account
+	ctxGeneric                      // number, value, data...: the parent field name says what it is
 )
+
+// inheritable is the context a generic child ("credit_card.number",
+// "phone.value", "password.hash") takes from its parent field.
+const inheritable = ctxPassword | ctxUsername | ctxPhone | ctxCard | ctxSSN | ctxSecret | ctxAWSSecret | ctxIBAN
 
 // Field-name words, matched against the words of a key split at
 // separators and camelCase ("customerPhone" -> customer, phone).
@@ -28,12 +33,13 @@ var (
 	passwordWords = []string{"password", "passwd", "pwd", "pass", "passphrase", "passcode", "pw", "passwort", "pswd", "userpassword", "dbpassword", "adminpassword"}
 	usernameWords = []string{"username", "user", "login", "uname", "loginname", "accountname", "userid", "principal", "dbuser"}
 	phoneWords    = []string{"phone", "mobile", "msisdn", "tel", "telephone", "cell", "cellphone", "fax", "whatsapp", "phonenumber", "mobilenumber", "msisdns", "phones"}
-	phoneWeak     = []string{"from", "to", "sender", "recipient", "caller", "callee", "number", "contact", "destination", "originator", "dest", "src"}
+	phoneWeak     = []string{"from", "to", "sender", "recipient", "caller", "callee", "destination", "originator", "dest", "src"}
 	cardWords     = []string{"card", "cc", "pan", "cardnumber", "ccnumber", "creditcard", "ccnum", "cardno", "cardnum"}
 	ssnWords      = []string{"ssn", "socialsecurity", "socialsecuritynumber", "sin", "ssnumber"}
 	messageWords  = []string{"body", "message", "msg", "text", "sms", "content", "messagebody", "smsbody", "smstext", "bodytext", "plaintext", "comment"}
 	logWords      = []string{"level", "severity", "loglevel", "logger", "levelname"}
 	ibanWords     = []string{"iban", "bankaccount", "accountnumber"}
+	genericWords  = []string{"number", "num", "no", "nr", "value", "val", "data", "raw", "plain", "hash", "digest", "full", "e164", "international", "national", "formatted", "primary", "encrypted", "hashed", "string", "str"}
 	idWords       = []string{"id", "ids", "uuid", "guid", "order", "orderid", "invoice", "tracking", "sku", "ref", "reference", "transaction", "txn", "serial", "timestamp", "ts", "time", "created", "updated", "date", "epoch", "version", "build", "seq", "sequence", "count", "total", "amount", "price", "checksum", "sha", "md5", "etag", "digest", "nonce", "hash", "isbn", "ean", "upc", "gtin", "oid", "objectid", "pid", "port", "size", "bytes", "duration", "latency", "ms"}
 	// Secret names are matched on the end of the squashed key, so that
 	// "stripe_api_key" and "clientSecret" match but "token_type" does not.
@@ -143,6 +149,12 @@ func classifyKey(key []byte) keyCtx {
 	}
 	if lastIn(messageWords) {
 		k |= ctxMessage
+	}
+	if k&(ctxCard|ctxSSN|ctxIBAN|ctxPassword|ctxSecret|ctxUsername) != 0 {
+		k &^= ctxPhoneWeak // "card_number", "ssn_number"
+	}
+	if lastIn(genericWords) {
+		k |= ctxGeneric
 	}
 	if lastIn(logWords) {
 		k |= ctxLogMeta

@@ -366,7 +366,7 @@ func (s *scanner) privateIP(path []byte, w []byte) {
 	}
 	oct[3] = cur
 	private := oct[0] == 10 || oct[0] == 172 && oct[1] >= 16 && oct[1] <= 31 || oct[0] == 192 && oct[1] == 168
-	if !private || oct[3] == 0 && oct[2] == 0 || oct[3] == 255 {
+	if !private || oct[3] == 0 && oct[2] == 0 {
 		return
 	}
 	s.found(path, detPrivateIP, detPrivateIP.Confidence, w)

@@ -55,7 +55,7 @@ func cardIIN(d []byte) bool {
 		return n >= 14 && n <= 19
 	case p(2) == 62: // UnionPay
 		return n >= 16 && n <= 19
-	case p(2) == 50, p(2) >= 56 && p(2) <= 58, p(2) == 63, p(2) == 67: // Maestro
+	case p(2) == 50, p(2) >= 56 && p(2) <= 58, p(2) == 63, p(2) == 67, p(4) == 604: // Maestro (0604: UK)
 		return n >= 12 && n <= 19
 	}
 	return false

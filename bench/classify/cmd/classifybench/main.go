@@ -4,6 +4,7 @@
 //
 //	go run ./bench/classify/cmd/classifybench -n 200000
 //	go run ./bench/classify/cmd/classifybench -n 200000 -out /tmp/corpus.jsonl   # also write the corpus and labels
+//	go run ./bench/classify/cmd/classifybench -corpus /tmp/faker.jsonl          # score another labelled corpus
 package main
 
 import (
@@ -31,9 +32,19 @@ func main() {
 	seed := flag.Uint64("seed", 1, "generator seed")
 	passes := flag.Int("passes", 3, "timed passes over the corpus (the best is reported)")
 	out := flag.String("out", "", "write the corpus as JSON Lines here (labels go to FILE.labels.jsonl)")
+	corpus := flag.String("corpus", "", "score this corpus (FILE + FILE.labels.jsonl, e.g. from faker_corpus.py) instead of generating one")
 	flag.Parse()
 
-	docs := classifybench.Generate(*seed, *n)
+	var docs []classifybench.Doc
+	if *corpus != "" {
+		var err error
+		if docs, err = classifybench.LoadCorpus(*corpus); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+	} else {
+		docs = classifybench.Generate(*seed, *n)
+	}
 	if *out != "" {
 		if err := write(*out, docs); err != nil {
 			fmt.Fprintln(os.Stderr, err)
