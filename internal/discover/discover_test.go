@@ -341,3 +341,34 @@ func TestServerResetIsOpen(t *testing.T) {
 		})
 	}
 }
+
+// TestIPv6 covers the AF_INET6 path. ::1 is the only IPv6 loopback address;
+// the listener takes a random port, so it cannot collide with anything.
+func TestIPv6(t *testing.T) {
+	ln, err := net.Listen("tcp6", "[::1]:0")
+	if err != nil {
+		t.Skipf("no IPv6 loopback: %v", err)
+	}
+	l := &listener{ln: ln}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	t.Cleanup(func() { ln.Close() })
+	open := l.addrPort()
+	closed := netip.AddrPortFrom(open.Addr(), 1)
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			var c collector
+			st, err := Scan(context.Background(), Config{Engine: e.e}, itemsOf([]scope.Item{item(closed), item(open)}), c.add)
+			if err != nil || st.Open != 1 || st.Closed != 1 || len(c.found) != 1 || c.found[0] != open.String() {
+				t.Errorf("err %v, stats %+v, found %v", err, st, c.found)
+			}
+		})
+	}
+}
