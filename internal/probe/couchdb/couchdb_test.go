@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leakwatch/leakwatch/docs"
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/labtest"
 	"github.com/leakwatch/leakwatch/internal/probe"
@@ -42,6 +43,13 @@ func explore(t *testing.T, tg probe.Target) *event.Event {
 	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
 	ev.Service = svc
 	probe.Explore(ctx, env, p, tg, ev)
+	b, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := docs.ValidateEvent(b); err != nil {
+		t.Errorf("%v\n%s", err, b)
+	}
 	return ev
 }
 

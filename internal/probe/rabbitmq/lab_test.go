@@ -2,12 +2,14 @@ package rabbitmq
 
 import (
 	"context"
+	"encoding/json"
 	"net"
 	"net/http"
 	"net/netip"
 	"testing"
 	"time"
 
+	"github.com/leakwatch/leakwatch/docs"
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/labtest"
 	"github.com/leakwatch/leakwatch/internal/probe"
@@ -42,7 +44,20 @@ func identifyAndExplore(t *testing.T, tg probe.Target) *event.Event {
 	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
 	ev.Service = svc
 	probe.Explore(ctx, env, p, tg, ev)
+	validate(t, ev)
 	return ev
+}
+
+// validate checks the event against docs/event.schema.json, as the CLI would emit it.
+func validate(t *testing.T, ev *event.Event) {
+	t.Helper()
+	b, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := docs.ValidateEvent(b); err != nil {
+		t.Errorf("%v\n%s", err, b)
+	}
 }
 
 // fakeServer serves h on 127.77.250.15, for hostile behaviour no real server produces.
