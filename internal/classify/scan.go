@@ -57,16 +57,21 @@ func (s *scanner) text(path []byte, k keyCtx, v []byte) {
 		}
 		start := i
 		var fl uint8
+		wd := 0
 		for i < n {
 			cls = byteClass[v[i]]
 			if cls&cWord == 0 {
 				break
 			}
 			fl |= cls
-			if cls&cDigit != 0 {
-				digits++
-			}
+			wd += int(cls>>1) & 1 // cDigit
 			i++
+		}
+		// Only digits that can belong to a phone, card or SSN count towards
+		// the digit-run pass: not those of timestamps, UUIDs or hex ids
+		// (words with letters other than an x mask or extension).
+		if wd > 0 && (fl&cAlpha == 0 || onlyXLetters(v[start:i])) {
+			digits += wd
 		}
 		if fl&(cAlpha|cAt) != 0 || fl&cDot != 0 {
 			i = s.word(path, k, v, start, i, fl)
@@ -75,6 +80,15 @@ func (s *scanner) text(path []byte, k keyCtx, v []byte) {
 	if digits >= 7 {
 		s.digitRuns(path, k, v)
 	}
+}
+
+func onlyXLetters(w []byte) bool {
+	for _, c := range w {
+		if isAlpha(c) && c != 'x' && c != 'X' {
+			return false
+		}
+	}
+	return true
 }
 
 // word handles the word v[start:end] and returns where scanning resumes.
