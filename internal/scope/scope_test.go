@@ -2,7 +2,9 @@ package scope
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"runtime"
 	"strings"
@@ -439,4 +441,39 @@ func TestManyTargets(t *testing.T) {
 	if hosts != 80 {
 		t.Errorf("%d items carry a hostname, want 80", hosts)
 	}
+}
+
+// FuzzParse runs whole parses (targets, excludes, deny list, permutation)
+// with a resolver that never reaches any DNS server.
+func FuzzParse(f *testing.F) {
+	f.Add("10.0.0.0/30", "10.0.0.1", false)
+	f.Add("10.0.0.1-3:80", "10.0.0.2:80", true)
+	f.Add("[2001:470::/126]:1", "2001:470::1", false)
+	f.Add("0.0.0.0/0", "", false)
+	f.Add("db.example", "", false)
+	noDNS := &net.Resolver{PreferGo: true, Dial: func(context.Context, string, string) (net.Conn, error) {
+		return nil, errors.New("no DNS in fuzzing")
+	}}
+	f.Fuzz(func(t *testing.T, target, exclude string, allow bool) {
+		var excl []string
+		if exclude != "" {
+			excl = []string{exclude}
+		}
+		s, err := Parse(context.Background(), []string{target}, excl, Options{DefaultPorts: []int{1, 2}, Resolver: noDNS, AllowReserved: allow})
+		if err != nil {
+			return
+		}
+		if s.Len() > MaxPairs {
+			t.Fatalf("Len %d", s.Len())
+		}
+		n := 0
+		for k, it := range s.Items(s.Len() / 2) {
+			if !it.IP.IsValid() || it.Port < 1 || it.Port > 65535 || !s.Contains(it.IP) || it.Target != target || k >= s.Len() {
+				t.Fatalf("bad item %d %+v", k, it)
+			}
+			if n++; n == 20 {
+				break
+			}
+		}
+	})
 }
