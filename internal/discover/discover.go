@@ -85,6 +85,7 @@ type Stats struct {
 	// Done is the lowest permutation index not yet completed: every item
 	// with a smaller index has been fully probed. Resume with
 	// scope.Items(Done) to lose nothing (a few items may be probed twice).
+	// If no item was pulled at all, Done is 0: keep the previous checkpoint.
 	Done uint64
 }
 

@@ -477,3 +477,24 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkItems(b *testing.B) {
+	ports := make([]int, 1000)
+	for i := range ports {
+		ports[i] = i + 1
+	}
+	s, err := Parse(ctx, []string{"10.0.0.0/8"}, []string{"10.1.0.0/16"}, Options{DefaultPorts: ports})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	n := 0
+	for _, it := range s.Items(0) {
+		if !it.IP.IsValid() {
+			b.Fatal("bad item")
+		}
+		if n++; n == b.N {
+			break
+		}
+	}
+}
