@@ -108,47 +108,17 @@ func runScan(cmd *cobra.Command, posArgs []string, f *scanFlags) error {
 
 	var st *store.Store
 	if !f.noStore {
-		path := f.db
-		if path == "" {
-			p, err := store.DefaultPath()
-			if err != nil {
-				return err
-			}
-			path = p
-		}
-		s, err := store.Open(ctx, path)
+		s, err := openStore(cmd, f.db)
 		if err != nil {
 			return err
 		}
 		defer s.Close()
 		st = s
 	}
-
-	var args scanArgs
-	var rec *store.Scan
-	if f.resume != "" {
-		if st == nil {
-			return errors.New("--resume needs the database (drop --no-store)")
-		}
-		if len(posArgs) > 0 || f.list != "" || cmd.Flags().Changed("ports") || cmd.Flags().Changed("probes") {
-			return errors.New("--resume replays the stored scan: give no targets, --ports or --probes")
-		}
-		r, err := st.ReopenScan(ctx, f.resume)
-		if err != nil {
-			return err
-		}
-		if err := json.Unmarshal(r.Args, &args); err != nil {
-			return fmt.Errorf("scan %s: stored arguments: %w", r.ID, err)
-		}
-		rec = r
-	} else {
-		a, err := newScanArgs(cmd, posArgs, f)
-		if err != nil {
-			return err
-		}
-		args = a
+	args, resumed, err := loadScanArgs(cmd, posArgs, f, st)
+	if err != nil {
+		return err
 	}
-
 	probes, err := selectProbes(args.Probes)
 	if err != nil {
 		return err
@@ -170,15 +140,27 @@ func runScan(cmd *cobra.Command, posArgs []string, f *scanFlags) error {
 		return err
 	}
 
-	var start uint64
-	var skip map[netip.AddrPort]bool
-	if rec != nil {
-		start = rec.Checkpoint
-		if skip, err = st.RecordedPorts(ctx, rec.ID); err != nil {
+	limits := probe.DefaultLimits()
+	limits.ConnectTimeout = timeout
+	limits.Sample = args.Sample
+	cfg := scan.Config{
+		Items: sc.Items, Total: sc.Len(), CheckpointEvery: f.checkpointEvery,
+		Discover: discover.Config{Rate: args.Rate, Concurrency: args.Concurrency, PerHost: args.PerHost, Timeout: timeout},
+		Probes:   probes, Limits: limits, Stages: scanStages(), Counters: new(scan.Counters),
+	}
+	var rec *store.Scan
+	switch {
+	case resumed != "":
+		if rec, err = st.ReopenScan(ctx, resumed); err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "resuming scan %s at item %d of %d (%d services already recorded)\n", rec.ID, start, sc.Len(), len(skip))
-	} else if st != nil {
+		if cfg.Skip, err = st.RecordedPorts(ctx, rec.ID); err != nil {
+			return err
+		}
+		cfg.Start = rec.Checkpoint
+		fmt.Fprintf(stderr, "resuming scan %s at item %d of %d (%d services already recorded)\n",
+			rec.ID, cfg.Start, sc.Len(), len(cfg.Skip))
+	case st != nil:
 		raw, _ := json.Marshal(args)
 		if rec, err = st.OpenScan(ctx, store.NewScan{Args: raw, Total: sc.Len()}); err != nil {
 			return err
@@ -187,20 +169,11 @@ func runScan(cmd *cobra.Command, posArgs []string, f *scanFlags) error {
 			fmt.Fprintf(stderr, "scan %s: %d addresses×ports, recording to %s\n", rec.ID, sc.Len(), st.Path())
 		}
 	}
-
-	limits := probe.DefaultLimits()
-	limits.ConnectTimeout = timeout
-	limits.Sample = args.Sample
-	cfg := scan.Config{
-		Items: sc.Items, Total: sc.Len(), Start: start, Skip: skip, CheckpointEvery: f.checkpointEvery,
-		Discover: discover.Config{Rate: args.Rate, Concurrency: args.Concurrency, PerHost: args.PerHost, Timeout: timeout},
-		Probes:   probes, Limits: limits, Stages: scanStages(), Counters: new(scan.Counters),
-	}
 	summary := new(scan.Summary)
-	if st != nil {
-		cfg.ScanID = rec.ID
-		cfg.Sinks = append(cfg.Sinks, scan.StoreSink(st))
+	if rec != nil {
 		id := rec.ID
+		cfg.ScanID = id
+		cfg.Sinks = append(cfg.Sinks, scan.StoreSink(st))
 		cfg.Checkpoint = func(ctx context.Context, idx uint64) error { return st.Checkpoint(ctx, id, idx) }
 	}
 	if f.json {
@@ -219,27 +192,15 @@ func runScan(cmd *cobra.Command, posArgs []string, f *scanFlags) error {
 	progressDone()
 	interrupted := runErr != nil && ctx.Err() != nil && errors.Is(runErr, ctx.Err())
 	stop() // a second Ctrl-C now kills the process as usual (stop also ends ctx)
+
 	exposed := stats.Exposed
-	if st != nil {
-		fin := store.Finish{Status: store.ScanDone}
-		switch {
-		case interrupted:
-			fin.Status = store.ScanInterrupted
-		case runErr != nil:
-			fin.Status, fin.Error = store.ScanFailed, runErr.Error()
-		default:
-			if fin.Covers, err = coveredExposures(context.WithoutCancel(ctx), st, sc); err != nil {
-				return err
-			}
-		}
-		if err := st.FinishScan(context.WithoutCancel(ctx), rec.ID, fin); err != nil {
+	if rec != nil {
+		total, err := finishScan(context.WithoutCancel(ctx), st, rec.ID, sc, interrupted, runErr)
+		if err != nil {
 			return errors.Join(runErr, err)
 		}
-		if got, err := st.GetScan(context.WithoutCancel(ctx), rec.ID); err == nil {
-			exposed = uint64(got.Exposed) // a resumed scan counts what the first run found too
-		}
+		exposed = total // a resumed scan counts what the first run found too
 	}
-
 	if !f.quiet {
 		out := cmd.OutOrStdout()
 		if f.json {
@@ -262,6 +223,60 @@ func runScan(cmd *cobra.Command, posArgs []string, f *scanFlags) error {
 		return errExposed
 	}
 	return nil
+}
+
+// loadScanArgs returns a new scan's settings from the command line, or
+// those stored with the scan to resume (and its id).
+func loadScanArgs(cmd *cobra.Command, posArgs []string, f *scanFlags, st *store.Store) (scanArgs, string, error) {
+	if f.resume == "" {
+		a, err := newScanArgs(cmd, posArgs, f)
+		return a, "", err
+	}
+	var args scanArgs
+	if st == nil {
+		return args, "", errors.New("--resume needs the database (drop --no-store)")
+	}
+	if len(posArgs) > 0 || f.list != "" || cmd.Flags().Changed("ports") || cmd.Flags().Changed("probes") {
+		return args, "", errors.New("--resume replays the stored scan: give no targets, --ports or --probes")
+	}
+	rec, err := st.GetScan(cmd.Context(), f.resume)
+	if err != nil {
+		return args, "", err
+	}
+	if rec.Status == store.ScanDone {
+		return args, "", fmt.Errorf("scan %s already finished", rec.ID)
+	}
+	if err := json.Unmarshal(rec.Args, &args); err != nil {
+		return args, "", fmt.Errorf("scan %s: stored arguments: %w", rec.ID, err)
+	}
+	return args, rec.ID, nil
+}
+
+// finishScan records how the scan ended and returns how many services of
+// the whole scan (all runs) were readable without credentials. A completed
+// scan also closes the exposures its scope covered and it did not see.
+func finishScan(ctx context.Context, st *store.Store, id string, sc *scope.Scope, interrupted bool, runErr error) (uint64, error) {
+	fin := store.Finish{Status: store.ScanDone}
+	switch {
+	case interrupted:
+		fin.Status = store.ScanInterrupted
+	case runErr != nil:
+		fin.Status, fin.Error = store.ScanFailed, runErr.Error()
+	default:
+		covers, err := coveredExposures(ctx, st, sc)
+		if err != nil {
+			return 0, err
+		}
+		fin.Covers = covers
+	}
+	if err := st.FinishScan(ctx, id, fin); err != nil {
+		return 0, err
+	}
+	rec, err := st.GetScan(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	return uint64(rec.Exposed), nil
 }
 
 // newScanArgs gathers a new scan's settings from the command line.
