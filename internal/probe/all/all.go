@@ -7,6 +7,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/probe/couchdb"
 	"github.com/leakwatch/leakwatch/internal/probe/elastic"
 	"github.com/leakwatch/leakwatch/internal/probe/influxdb"
+	"github.com/leakwatch/leakwatch/internal/probe/memcached"
 	"github.com/leakwatch/leakwatch/internal/probe/mongo"
 	"github.com/leakwatch/leakwatch/internal/probe/mysql"
 	"github.com/leakwatch/leakwatch/internal/probe/postgres"
@@ -23,6 +24,7 @@ func Probes() []probe.Probe {
 	return []probe.Probe{
 		// registry: one line per datastore
 		redis.New(),
+		memcached.New(),
 		couchdb.New(),
 		elastic.New(),
 		mongo.New(),
