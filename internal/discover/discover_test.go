@@ -372,3 +372,34 @@ func TestIPv6(t *testing.T) {
 		})
 	}
 }
+
+// TestCancelDuringRefusals: on loopback refusals settle without waiting, so
+// cancellation must be noticed between attempts too.
+func TestCancelDuringRefusals(t *testing.T) {
+	ports := make([]int, 1000)
+	for i := range ports {
+		ports[i] = 20000 + i
+	}
+	sc, err := scope.Parse(context.Background(), []string{"127.77.42.0/24"}, nil, scope.Options{DefaultPorts: ports})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			var progress int
+			time.AfterFunc(150*time.Millisecond, cancel)
+			st, err := Scan(ctx, Config{Rate: -1, Engine: e.e, ProgressEvery: 20 * time.Millisecond,
+				Progress: func(Stats) { progress++ }}, sc.Items(0), nil)
+			if !errors.Is(err, context.Canceled) || st.Elapsed > 600*time.Millisecond || st.Attempts >= sc.Len() {
+				t.Errorf("err %v, stats %+v", err, st)
+			}
+			if progress < 2 {
+				t.Errorf("%d progress calls in %v", progress, st.Elapsed)
+			}
+			if st.Done > st.Attempts {
+				t.Errorf("Done %d beyond %d attempts", st.Done, st.Attempts)
+			}
+		})
+	}
+}

@@ -152,9 +152,17 @@ func (s *epollScanner) canStart() bool {
 // port cannot pull the whole scope into memory.
 func (s *epollScanner) maxWaiting() int { return 4*s.cfg.Concurrency + 1024 }
 
+// fillBatch bounds the attempts one fill starts: loopback refusals settle
+// inside fill, so without it one call could run a whole scan without
+// looking at ctx, completions or progress.
+const fillBatch = 4096
+
 // fill starts attempts while concurrency, tokens and back-off allow.
 func (s *epollScanner) fill() {
-	for s.inflight < s.cfg.Concurrency {
+	for range fillBatch {
+		if s.inflight >= s.cfg.Concurrency {
+			return
+		}
 		now := s.now()
 		if now < s.pauseTil {
 			return
