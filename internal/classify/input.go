@@ -238,10 +238,12 @@ func peekNonWS(br *bufio.Reader, line *int) (byte, error) {
 // readValue reads one JSON value's bytes into buf (reused). Past max bytes
 // it keeps reading to the value's end without storing, and reports skipped.
 // It tracks strings and nesting only; the walker validates the rest.
+// Inside strings it jumps from quote to quote with IndexByte.
 func readValue(br *bufio.Reader, max int, line *int, buf []byte) ([]byte, bool, error) {
 	buf = buf[:0]
 	depth, total := 0, 0
-	inStr, esc, started, scalar := false, false, false, false
+	inStr, started, scalar := false, false, false
+	carry := 0 // backslashes at the end of the previous chunk, inside a string
 	for {
 		if br.Buffered() == 0 {
 			if _, err := br.Peek(1); err != nil {
@@ -257,26 +259,29 @@ func readValue(br *bufio.Reader, max int, line *int, buf []byte) ([]byte, bool, 
 		chunk, _ := br.Peek(br.Buffered())
 		i, done := 0, false
 	scan:
-		for ; i < len(chunk); i++ {
-			c := chunk[i]
+		for i < len(chunk) {
 			if inStr {
-				switch {
-				case esc:
-					esc = false
-				case c == '\\':
-					esc = true
-				case c == '"':
-					inStr = false
-					if depth == 0 {
-						i++
-						done = true
-						break scan
-					}
-				case c == '\n':
-					*line++
+				k := bytes.IndexByte(chunk[i:], '"')
+				if k < 0 {
+					carry = trailingBackslashes(chunk[i:], carry)
+					i = len(chunk)
+					break
+				}
+				q := i + k
+				bs := trailingBackslashes(chunk[i:q], carry)
+				carry = 0
+				i = q + 1
+				if bs%2 == 1 {
+					continue // an escaped quote
+				}
+				inStr = false
+				if depth == 0 {
+					done = true
+					break scan
 				}
 				continue
 			}
+			c := chunk[i]
 			switch c {
 			case '"':
 				if scalar {
@@ -318,6 +323,7 @@ func readValue(br *bufio.Reader, max int, line *int, buf []byte) ([]byte, bool, 
 					scalar, started = true, true
 				}
 			}
+			i++
 		}
 		if total+i <= max {
 			buf = append(buf, chunk[:i]...)
@@ -328,6 +334,19 @@ func readValue(br *bufio.Reader, max int, line *int, buf []byte) ([]byte, bool, 
 			return buf, total > max, nil
 		}
 	}
+}
+
+// trailingBackslashes counts the backslashes that end b, adding carry when
+// b is all backslashes (the run continues from the previous chunk).
+func trailingBackslashes(b []byte, carry int) int {
+	n := 0
+	for n < len(b) && b[len(b)-1-n] == '\\' {
+		n++
+	}
+	if n == len(b) {
+		n += carry
+	}
+	return n
 }
 
 // searchHits returns the _source of each hit when doc is an Elasticsearch
