@@ -1,0 +1,13 @@
+package etcd_test
+
+import (
+	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/etcd"
+	"github.com/leakwatch/leakwatch/internal/probe/memcached"
+	"github.com/leakwatch/leakwatch/internal/probe/redis"
+)
+
+// knownProbes are the probes identification must tell apart.
+func knownProbes() []probe.Probe {
+	return []probe.Probe{redis.New(), memcached.New(), etcd.New()}
+}
