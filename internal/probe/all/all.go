@@ -6,6 +6,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/probe/clickhouse"
 	"github.com/leakwatch/leakwatch/internal/probe/couchdb"
 	"github.com/leakwatch/leakwatch/internal/probe/elastic"
+	"github.com/leakwatch/leakwatch/internal/probe/etcd"
 	"github.com/leakwatch/leakwatch/internal/probe/influxdb"
 	"github.com/leakwatch/leakwatch/internal/probe/memcached"
 	"github.com/leakwatch/leakwatch/internal/probe/mongo"
@@ -25,6 +26,7 @@ func Probes() []probe.Probe {
 		// registry: one line per datastore
 		redis.New(),
 		memcached.New(),
+		etcd.New(),
 		couchdb.New(),
 		elastic.New(),
 		mongo.New(),
