@@ -167,8 +167,8 @@ type capture struct {
 	fd      int
 	stopped atomic.Bool
 	mu      sync.Mutex
-	frames []frame
-	done   chan struct{}
+	frames  []frame
+	done    chan struct{}
 }
 
 func htons(v uint16) uint16 { return v<<8 | v>>8 }
