@@ -154,6 +154,9 @@ func TestScanKilledAndResumed(t *testing.T) {
 		t.Fatalf("the kill came too late to test anything: %+v, %d services", killed, len(rowsBefore))
 	}
 	t.Logf("killed with %d services recorded, checkpoint %d of %d", len(rowsBefore), killed.Checkpoint, killed.Total)
+	if out, _, _ := runCLI(t, "scans", "--db", db); !strings.Contains(out, "orphaned") {
+		t.Errorf("scans does not show the killed scan as orphaned:\n%s", out)
+	}
 
 	_, stderr, code := runCLI(t, "scan", "--resume", before.ID, "--db", db, "--quiet")
 	if code != 0 {

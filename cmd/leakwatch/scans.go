@@ -59,7 +59,7 @@ func init() {
 			fmt.Fprintln(tw, "ID\tSTARTED\tDURATION\tSTATUS\tPROGRESS\tSERVICES\tIDENTIFIED\tEXPOSED")
 			for _, s := range scans {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\n", s.ID, s.Started.Local().Format("2006-01-02 15:04:05"),
-					duration(s), s.Status, progress(s), s.Services, s.Identified, s.Exposed)
+					duration(s), status(s), progress(s), s.Services, s.Identified, s.Exposed)
 			}
 			return tw.Flush()
 		},
@@ -76,6 +76,15 @@ func duration(s store.Scan) string {
 		end = *s.Finished
 	}
 	return end.Sub(s.Started).Round(time.Second).String()
+}
+
+// status is the scan's status, "orphaned" for a running scan whose
+// process is gone (killed: resume it).
+func status(s store.Scan) string {
+	if s.Orphaned() {
+		return "orphaned"
+	}
+	return s.Status
 }
 
 func progress(s store.Scan) string {

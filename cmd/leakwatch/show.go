@@ -44,7 +44,7 @@ With --json, print the scan's events as JSON Lines (docs/event.md), as
 				}
 				return nil
 			}
-			fmt.Fprintf(out, "scan %s  %s  started %s  took %s  %s of %d items done\n", sc.ID, sc.Status,
+			fmt.Fprintf(out, "scan %s  %s  started %s  took %s  %s of %d items done\n", sc.ID, status(*sc),
 				sc.Started.Local().Format("2006-01-02 15:04:05"), duration(*sc), progress(*sc), sc.Total)
 			fmt.Fprintf(out, "settings %s\n", sc.Args)
 			if sc.Error != "" {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"os"
 	"time"
 )
 
@@ -34,6 +35,22 @@ type Scan struct {
 	Identified int             `json:"identified"`
 	Exposed    int             `json:"exposed"` // services with status open
 	Error      string          `json:"error,omitempty"`
+	// PID and Host name the process that last ran the scan.
+	PID  int    `json:"pid,omitempty"`
+	Host string `json:"host,omitempty"`
+}
+
+// Orphaned reports whether a running scan's process is gone: it ran on
+// this machine and no process with its PID exists. A killed scan stays
+// "running" in the database; this tells it apart (resume it).
+func (sc *Scan) Orphaned() bool {
+	if sc.Status != ScanRunning || sc.PID <= 0 {
+		return false
+	}
+	if h, _ := os.Hostname(); h != sc.Host {
+		return false // another machine's process: cannot tell
+	}
+	return processGone(sc.PID)
 }
 
 // NewScan describes a scan about to start.
@@ -57,8 +74,10 @@ func (s *Store) OpenScan(ctx context.Context, n NewScan) (*Scan, error) {
 	}
 	sc := &Scan{ID: NewScanID(now), Started: now, Updated: now, Args: n.Args, Status: ScanRunning, Total: n.Total}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO scans(id, started, updated, args, status, total) VALUES (?, ?, ?, ?, ?, ?)`,
-			sc.ID, fmtTime(now), fmtTime(now), string(n.Args), sc.Status, int64(n.Total))
+		sc.PID, sc.Host = owner()
+		_, err := tx.ExecContext(ctx, `INSERT INTO scans(id, started, updated, args, status, total, pid, host)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			sc.ID, fmtTime(now), fmtTime(now), string(n.Args), sc.Status, int64(n.Total), sc.PID, sc.Host)
 		return err
 	})
 	if err != nil {
@@ -77,16 +96,26 @@ func (s *Store) ReopenScan(ctx context.Context, id string) (*Scan, error) {
 	if sc.Status == ScanDone {
 		return nil, fmt.Errorf("store: scan %s already finished", id)
 	}
+	if sc.Status == ScanRunning && !sc.Orphaned() {
+		return nil, fmt.Errorf("store: scan %s is still running (process %d on %s)", id, sc.PID, sc.Host)
+	}
+	pid, host := owner()
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE scans SET status = ?, finished = NULL, updated = ? WHERE id = ?`,
-			ScanRunning, fmtTime(time.Now()), id)
+		_, err := tx.ExecContext(ctx, `UPDATE scans SET status = ?, finished = NULL, updated = ?, pid = ?, host = ? WHERE id = ?`,
+			ScanRunning, fmtTime(time.Now()), pid, host, id)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: reopen scan: %w", err)
 	}
-	sc.Status, sc.Finished = ScanRunning, nil
+	sc.Status, sc.Finished, sc.PID, sc.Host = ScanRunning, nil, pid, host
 	return sc, nil
+}
+
+// owner identifies this process.
+func owner() (int, string) {
+	h, _ := os.Hostname()
+	return os.Getpid(), h
 }
 
 // Checkpoint records that every item below index is finished. It never
@@ -161,7 +190,7 @@ func closeMissing(ctx context.Context, tx *sql.Tx, scanID, now string, covers fu
 	return nil
 }
 
-const scanCols = `id, started, finished, updated, args, status, total, checkpoint, services, identified, exposed, error`
+const scanCols = `id, started, finished, updated, args, status, total, checkpoint, services, identified, exposed, error, pid, host`
 
 func scanScan(row interface{ Scan(...any) error }) (*Scan, error) {
 	var sc Scan
@@ -169,7 +198,7 @@ func scanScan(row interface{ Scan(...any) error }) (*Scan, error) {
 	var finished sql.NullString
 	var total, checkpoint int64
 	if err := row.Scan(&sc.ID, &started, &finished, &updated, &args, &sc.Status, &total, &checkpoint,
-		&sc.Services, &sc.Identified, &sc.Exposed, &sc.Error); err != nil {
+		&sc.Services, &sc.Identified, &sc.Exposed, &sc.Error, &sc.PID, &sc.Host); err != nil {
 		return nil, err
 	}
 	sc.Started, sc.Updated, sc.Finished = parseTime(started), parseTime(updated), parseNullTime(finished)

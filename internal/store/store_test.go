@@ -256,3 +256,33 @@ func TestDefaultPath(t *testing.T) {
 		t.Fatal(p)
 	}
 }
+
+// TestOrphanedScan: a running scan of a live process cannot be resumed; one
+// whose process is gone (killed) can.
+func TestOrphanedScan(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	sc, err := s.OpenScan(ctx, NewScan{Total: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.GetScan(ctx, sc.ID)
+	if got.PID != os.Getpid() || got.Host == "" || got.Orphaned() {
+		t.Fatalf("scan of this live process: %+v orphaned=%v", got, got.Orphaned())
+	}
+	if _, err := s.ReopenScan(ctx, sc.ID); err == nil || !strings.Contains(err.Error(), "still running") {
+		t.Fatalf("reopened a scan whose process is alive: %v", err)
+	}
+	// A PID above the kernel's pid_max cannot exist.
+	if _, err := s.w.Exec(`UPDATE scans SET pid = 99999999 WHERE id = ?`, sc.ID); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = s.GetScan(ctx, sc.ID)
+	if !got.Orphaned() {
+		t.Fatalf("scan of a gone process not orphaned: %+v", got)
+	}
+	re, err := s.ReopenScan(ctx, sc.ID)
+	if err != nil || re.PID != os.Getpid() {
+		t.Fatalf("reopen: %+v %v", re, err)
+	}
+}
