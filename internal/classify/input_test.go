@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
 )
@@ -186,4 +187,23 @@ func FuzzReadDocuments(f *testing.F) {
 			})
 		}
 	})
+}
+
+// Escapes split across reads (one byte per read) must not confuse the
+// stream reader.
+func TestReadValueAcrossChunkBoundaries(t *testing.T) {
+	input := `{"a":"x\\\\\"y\\","b":"\"}{[","c":"\\"}` + "\n" + `["\\\\",{"d":"]"}]` + "\n"
+	var whole, split []string
+	collect := func(dst *[]string) func(InputDoc) error {
+		return func(d InputDoc) error { *dst = append(*dst, string(d.Data)); return nil }
+	}
+	if _, err := ReadDocuments(strings.NewReader(input), "x.json", ReadOptions{}, collect(&whole)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadDocuments(iotest.OneByteReader(strings.NewReader(input)), "x.json", ReadOptions{}, collect(&split)); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(whole) != fmt.Sprint(split) || len(whole) != 3 {
+		t.Fatalf("whole %q\nsplit %q", whole, split)
+	}
 }
