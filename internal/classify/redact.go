@@ -3,7 +3,6 @@ package classify
 import (
 	"bytes"
 	"strconv"
-	"strings"
 )
 
 // Redaction happens at capture: a detection carries only a redacted form,
@@ -36,7 +35,7 @@ func Redact(typ string, raw []byte) string {
 		if len(d) != 9 {
 			return "***"
 		}
-		return "***-**-" + string(d[5:])
+		return string(append([]byte("***-**-"), d[5:]...))
 	case "password", "username":
 		return redactHead(raw, 1, 8)
 	case "password_hash":
@@ -70,9 +69,11 @@ func Redact(typ string, raw []byte) string {
 	case "internal_hostname":
 		return redactHost(raw)
 	case "private_ip":
-		parts := bytes.SplitN(raw, []byte("."), 4)
-		if len(parts) == 4 {
-			return string(parts[0]) + "." + string(parts[1]) + ".*.*"
+		if i := bytes.IndexByte(raw, '.'); i > 0 {
+			if j := bytes.IndexByte(raw[i+1:], '.'); j > 0 {
+				var buf [24]byte
+				return string(append(append(buf[:0], raw[:i+1+j]...), ".*.*"...))
+			}
 		}
 		return "***"
 	case "message_content":
@@ -101,7 +102,10 @@ func redactEnds(raw []byte, keep, min int) string {
 	if stars < 3 {
 		stars = 3
 	}
-	return string(raw[:keep]) + strings.Repeat("*", stars) + string(raw[n-keep:])
+	var buf [32]byte
+	b := append(buf[:0], raw[:keep]...)
+	b = append(b, "****************"[:stars]...)
+	return string(append(b, raw[n-keep:]...))
 }
 
 func redactHead(raw []byte, keep, min int) string {
@@ -120,11 +124,15 @@ func redactEmail(raw []byte) string {
 	if len(domain) > 64 {
 		domain = domain[len(domain)-64:]
 	}
-	return string(raw[:1]) + "***@" + string(domain)
+	var buf [80]byte
+	b := append(buf[:0], raw[0])
+	b = append(b, "***@"...)
+	return string(append(b, domain...))
 }
 
 func redactPhone(raw []byte) string {
-	d := digitsOf(raw)
+	var dbuf [32]byte
+	d := digitsInto(dbuf[:0], raw)
 	keep := (len(d) - 3) / 2
 	if keep > 4 {
 		keep = 4
@@ -136,7 +144,11 @@ func redactPhone(raw []byte) string {
 	if keep <= 0 {
 		return prefix + "***"
 	}
-	return prefix + string(d[:keep]) + "***" + string(d[len(d)-keep:])
+	var buf [16]byte
+	b := append(buf[:0], prefix...)
+	b = append(b, d[:keep]...)
+	b = append(b, "***"...)
+	return string(append(b, d[len(d)-keep:]...))
 }
 
 func redactURI(raw []byte) string {
@@ -190,6 +202,16 @@ func digitsOf(raw []byte) []byte {
 		}
 	}
 	return d
+}
+
+// digitsInto is digitsOf into a caller's buffer.
+func digitsInto(dst, raw []byte) []byte {
+	for _, c := range raw {
+		if isDigit(c) {
+			dst = append(dst, c)
+		}
+	}
+	return dst
 }
 
 // compact removes spaces and dashes (formatted cards and IBANs).
