@@ -1,5 +1,7 @@
 package classify
 
+import "bytes"
+
 // The detectors, declared as data. Each says how candidates are found (its
 // Anchor and Keywords, the prefilter), what shape and checksum make a
 // candidate a detection (Match, Validate), which field-name context raises
@@ -151,6 +153,36 @@ var (
 		Pos: []Example{{"sendgrid", "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"}},
 		Neg: []Example{{"", "SG.short.token"}}}
 
+	detGitLab = &Detector{ID: "gitlab-token", Type: "gitlab_token", Anchor: AnchorPrefix, Keywords: []string{"glpat-", "gldt-", "glrt-"},
+		Match: func(w []byte) bool {
+			i := bytes.IndexByte(w, '-')
+			return len(w)-i-1 >= 20 && len(w) <= 80 && allIn(w[i+1:], isURLBase64)
+		},
+		Confidence: High, InContext: High,
+		Pos: []Example{{"ci", "glpat-xR4pL1zB8cJ6hF3dS0aY"}},
+		Neg: []Example{{"", "glpat-short"}}}
+
+	detNPM = &Detector{ID: "npm-token", Type: "npm_token", Anchor: AnchorPrefix, Keywords: []string{"npm_"},
+		Match:      func(w []byte) bool { return len(w) == 40 && allIn(w[4:], isAlnum) && countDigits(w) > 0 },
+		Confidence: High, InContext: High,
+		Pos: []Example{{"", "//registry.npmjs.org/:_authToken=npm_Qk7vT2mN9xR4pL1zB8cJ6hF3dS0aY2eU8iO3"}},
+		Neg: []Example{{"", "npm_config_cache"}}}
+
+	detOpenAI = &Detector{ID: "openai-api-key", Type: "openai_api_key", Anchor: AnchorPrefix, Keywords: []string{"sk-proj-", "sk-svcacct-", "sk-admin-", "sk-"},
+		Match: func(w []byte) bool {
+			return len(w) >= 40 && len(w) <= 256 && allIn(w[3:], isURLBase64) &&
+				(bytes.Contains(w, []byte("T3BlbkFJ")) || bytes.HasPrefix(w, []byte("sk-proj-")) || bytes.HasPrefix(w, []byte("sk-svcacct-")) || bytes.HasPrefix(w, []byte("sk-admin-")))
+		},
+		Confidence: High, InContext: High,
+		Pos: []Example{{"OPENAI_API_KEY", "sk-proj-Qk7vT2mN9xR4pL1zB8cJ6hF3dS0aY2eU8iO3kG7wX5rT1yN6"}, {"", "key sk-Qk7vT2mN9xR4pL1zB8cJT3BlbkFJ6hF3dS0aY2eU8iO3kG7wX5 here"}},
+		Neg: []Example{{"", "sk-not-a-key"}, {"", "sk-Qk7vT2mN9xR4pL1zB8cJ6hF3dS0aY2eU8iO3kG7wX5rT1yN6"}}}
+
+	detGoogleOAuth = &Detector{ID: "gcp-oauth-client-secret", Type: "gcp_oauth_client_secret", Anchor: AnchorPrefix, Keywords: []string{"GOCSPX-"},
+		Match:      func(w []byte) bool { return len(w) == 35 && allIn(w[7:], isURLBase64) },
+		Confidence: High, InContext: High,
+		Pos: []Example{{"web", "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"}},
+		Neg: []Example{{"", "GOCSPX-short"}}}
+
 	detJWT = &Detector{ID: "jwt", Type: "jwt", Anchor: AnchorPrefix, Keywords: []string{"eyJ"},
 		Match: func(w []byte) bool {
 			return len(w) >= 30 && len(w) <= 8192 && allIn(w, func(c byte) bool { return isURLBase64(c) || c == '.' })
@@ -256,7 +288,7 @@ var (
 var Detectors = []*Detector{
 	detPhone, detPhoneRedacted, detEmail, detMessage, detPassword, detPasswordHash, detCryptHash, detUsername,
 	detAWSKeyID, detAWSSecret, detGCPKey, detGitHub, detGitHubPAT, detSlack, detSlackWebhook, detStripe, detStripeTest,
-	detTwilio, detSendGrid, detJWT, detPEM, detGeneric, detDBURI, detURLCreds, detInternalHost, detPrivateIP,
+	detTwilio, detSendGrid, detGitLab, detNPM, detOpenAI, detGoogleOAuth, detJWT, detPEM, detGeneric, detDBURI, detURLCreds, detInternalHost, detPrivateIP,
 	detCard, detIBAN, detSSN,
 }
 

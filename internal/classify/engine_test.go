@@ -114,6 +114,33 @@ func TestLimits(t *testing.T) {
 	}
 }
 
+func TestKeyedTextSamples(t *testing.T) {
+	e := New(Options{})
+	samples := []event.Sample{
+		{Key: "config:db_password", Format: "text", Data: []byte("hunter2hunter2")},
+		{Key: "sms:1234", Format: "text", Data: []byte("are you coming to the party tonight?")},
+		{Key: "user:42:phone", Format: "text", Data: []byte("4155550172")},
+		{Key: "cache:5f4dcc3b5aa765d61d8327deb882cf99", Format: "text", Data: []byte("plain words only here")},
+	}
+	types := map[string]bool{}
+	for _, f := range e.Findings("0", samples) {
+		types[f.Type] = true
+	}
+	for _, want := range []string{"password", "message_content", "phone"} {
+		if !types[want] {
+			t.Errorf("no %s from keyed text samples: %v", want, types)
+		}
+	}
+	if len(types) != 3 {
+		t.Errorf("unexpected types: %v", types)
+	}
+	for key, want := range map[string]string{"user:42:password": "password", "sms:1234": "sms", "a/b.c": "c", "x:550e8400-e29b-41d4": "x", "12": ""} {
+		if got := keySegment(key); got != want {
+			t.Errorf("keySegment(%q) = %q, want %q", key, got, want)
+		}
+	}
+}
+
 func TestFindingsAndStage(t *testing.T) {
 	mk := func(v string) event.Sample {
 		return event.Sample{Format: "json", Data: []byte(v)}

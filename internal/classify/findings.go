@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"bytes"
 	"context"
 	"sort"
 	"strings"
@@ -23,7 +24,7 @@ func (e *Engine) Findings(containerName string, samples []event.Sample) []event.
 	agg := map[key]*acc{}
 	var order []key
 	for i, smp := range samples {
-		e.Document(smp.Data, sampleFormat(smp.Format), func(d Detection) {
+		e.sample(smp, func(d Detection) {
 			k := key{CollapseIndices(d.Field), d.Type}
 			a := agg[k]
 			if a == nil {
@@ -80,6 +81,67 @@ func Stage(e *Engine) func(context.Context, *event.Event) {
 			ev.Findings = append(ev.Findings, e.Findings(name, c.Samples)...)
 		}
 	}
+}
+
+// sample classifies one sample. A text value read under a key (Redis,
+// Memcached, etcd) takes its context from the key's last named segment:
+// "config:db_password" is a password field, "sms:1234" a message.
+func (e *Engine) sample(smp event.Sample, emit func(Detection)) {
+	format := sampleFormat(smp.Format)
+	doc := smp.Data
+	if format == "" {
+		format = "text"
+		if t := bytes.TrimLeft(doc, " \t\r\n"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+			format = "json"
+		}
+	}
+	seg := keySegment(smp.Key)
+	if format != "text" || seg == "" {
+		e.Document(doc, format, emit)
+		return
+	}
+	s := e.get()
+	defer e.put(s)
+	s.begin(emit)
+	if len(doc) > e.opts.MaxDocument {
+		doc = doc[:e.opts.MaxDocument]
+	}
+	k := s.keys.get([]byte(seg))
+	if k&ctxLogMeta != 0 {
+		s.logDoc = true
+	}
+	s.value(nil, k, doc)
+	s.finish()
+}
+
+// keySegment returns the last segment of a key-value store key that is a
+// name, not a number or id ("user:42:password" -> "password").
+func keySegment(key string) string {
+	for key != "" {
+		i := strings.LastIndexAny(key, ":/.|#")
+		seg := key[i+1:]
+		if seg != "" && strings.Trim(seg, "0123456789-") != "" && len(seg) <= 64 && !looksLikeID(seg) {
+			return seg
+		}
+		if i < 0 {
+			return ""
+		}
+		key = key[:i]
+	}
+	return ""
+}
+
+// looksLikeID: hex or UUID-like segments carry no field meaning.
+func looksLikeID(seg string) bool {
+	if len(seg) < 8 {
+		return false
+	}
+	for i := 0; i < len(seg); i++ {
+		if !isHex(seg[i]) && seg[i] != '-' {
+			return false
+		}
+	}
+	return true
 }
 
 // sampleFormat maps a Sample.Format to a Document format ("" sniffs).

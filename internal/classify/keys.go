@@ -43,7 +43,7 @@ var (
 	idWords       = []string{"id", "ids", "uuid", "guid", "order", "orderid", "invoice", "tracking", "sku", "ref", "reference", "transaction", "txn", "serial", "timestamp", "ts", "time", "created", "updated", "date", "epoch", "version", "build", "seq", "sequence", "count", "total", "amount", "price", "checksum", "sha", "md5", "etag", "digest", "nonce", "hash", "isbn", "ean", "upc", "gtin", "oid", "objectid", "pid", "port", "size", "bytes", "duration", "latency", "ms"}
 	// Secret names are matched on the end of the squashed key, so that
 	// "stripe_api_key" and "clientSecret" match but "token_type" does not.
-	secretSuffixes = []string{"apikey", "apitoken", "accesstoken", "authtoken", "secret", "secretkey", "token", "privatetoken", "refreshtoken", "sessiontoken", "bearertoken", "accesskey", "signingkey", "masterkey", "encryptionkey", "webhooksecret", "privatekey", "appkey", "appsecret", "licensekey", "authkey", "bearer", "apisecret", "credentials", "credential", "xapikey"}
+	secretSuffixes = []string{"apikey", "apitoken", "accesstoken", "authtoken", "secret", "secretkey", "token", "privatetoken", "refreshtoken", "sessiontoken", "bearertoken", "accesskey", "signingkey", "masterkey", "encryptionkey", "webhooksecret", "privatekey", "appkey", "appsecret", "licensekey", "authkey", "bearer", "apisecret", "credentials", "credential", "xapikey", "accountkey", "authtoken", "apipassword"}
 )
 
 // classifyKey computes the context of one field name.
