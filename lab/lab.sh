@@ -59,6 +59,9 @@ up() {
 		(
 			export LAB_ENV_OUT="$RUN/env.d/$n.env" LAB_PIDS="$RUN/pids/$n" LAB_DATA="$RUN/data/$n"
 			if [ -s "$RUN/status/$n" ] && [ "$(cat "$RUN/status/$n")" = ok ] && alive "$n"; then exit 0; fi
+			# A restart first stops what is left of the previous run, so a
+			# half-dead service does not keep its addresses busy.
+			stop_pids "$LAB_PIDS"
 			rm -f "$LAB_ENV_OUT" "$RUN/status/$n"; mkdir -p "$LAB_DATA"
 			if timeout "${LEAKWATCH_LAB_TIMEOUT:-600}" bash "$LAB_DIR/services/$n/up.sh" >"$RUN/logs/$n.log" 2>&1; then
 				echo ok >"$RUN/status/$n"
@@ -77,6 +80,15 @@ alive() {
 	local f="$RUN/pids/$1" p
 	[ -s "$f" ] || return 1
 	while read -r p; do kill -0 "$p" 2>/dev/null || return 1; done <"$f"
+}
+
+stop_pids() {
+	local p
+	[ -f "$1" ] || return 0
+	while read -r p; do [ -n "$p" ] && kill "$p" 2>/dev/null; done <"$1"
+	sleep 0.5
+	while read -r p; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null; done <"$1"
+	rm -f "$1"
 }
 
 down() {

@@ -20,6 +20,8 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/leakwatch/leakwatch/internal/assess"
+	"github.com/leakwatch/leakwatch/internal/classify"
 	"github.com/leakwatch/leakwatch/internal/discover"
 	"github.com/leakwatch/leakwatch/internal/probe"
 	"github.com/leakwatch/leakwatch/internal/probe/all"
@@ -29,10 +31,10 @@ import (
 )
 
 // scanStages are the enrichment steps run on every event after
-// exploration, in order; the integrator adds one line per stage package
-// (e.g. classify.Stage(...), then assess.Stage()) as it lands.
+// exploration, in order: the classifier turns samples into findings, then
+// the assessor grades the event from its access, inventory and findings.
 func scanStages() []scan.Stage {
-	return []scan.Stage{}
+	return []scan.Stage{classify.Stage(classify.New(classify.Options{})), assess.Stage()}
 }
 
 // scanArgs are a scan's settings as stored with it, so --resume replays

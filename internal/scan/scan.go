@@ -311,7 +311,13 @@ func produce(ctx context.Context, cfg Config, tr *tracker, out chan<- *job) (att
 		}
 		c.Open.Add(1)
 		tr.add(i)
-		out <- &job{item: it, index: i}
+		// Never block discovery after cancellation: an unsent job stays
+		// pending in the tracker, so the checkpoint stays below it and
+		// --resume redoes it.
+		select {
+		case out <- &job{item: it, index: i}:
+		case <-ctx.Done():
+		}
 	})
 	if err != nil {
 		// Done is still exact: every item below it was completed.
