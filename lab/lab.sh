@@ -24,6 +24,7 @@ services() {
 	if [ $# -gt 0 ]; then printf '%s\n' "$@"; return; fi
 	for d in "$LAB_DIR"/services/*/; do
 		n=$(basename "$d")
+		[ -f "$d/up.sh" ] || continue
 		# Opt-in services (heavy JVM servers) start only when asked for.
 		if [ -f "$d/optin" ] && [ "${LEAKWATCH_LAB_ALL:-0}" != 1 ]; then continue; fi
 		echo "$n"
