@@ -17,6 +17,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/probe/redis"
 	"github.com/leakwatch/leakwatch/internal/probe/registry"
 	"github.com/leakwatch/leakwatch/internal/probe/s3"
+	"github.com/leakwatch/leakwatch/internal/probe/zookeeper"
 )
 
 // Probes returns every probe, in identification order for ports that no
@@ -27,6 +28,7 @@ func Probes() []probe.Probe {
 		redis.New(),
 		memcached.New(),
 		etcd.New(),
+		zookeeper.New(),
 		couchdb.New(),
 		elastic.New(),
 		mongo.New(),
