@@ -96,7 +96,7 @@ func (d *Decoder) Strings(max int) []string {
 
 // Stat is a znode's metadata.
 type Stat struct {
-	Czxid, Mzxid, Ctime, Mtime int64
+	Czxid, Mzxid, Ctime, Mtime  int64
 	Version, Cversion, Aversion int32
 	EphemeralOwner              int64
 	DataLength, NumChildren     int32
