@@ -32,6 +32,7 @@ func TestFieldContext(t *testing.T) {
 		{`{"user":{"login":"admin","pwd":"$2y$10$abcdefghijklmnopqrstuuCW6oQ2Gf1c1Dq8zG8l3vQ3I4Yr5lqK6"}}`, []string{"user.login/username", "user.pwd/password_hash"}, nil},
 		{`{"user":"admin","role":"root"}`, nil, []string{"user/username"}},
 		{`{"level":"error","message":"the quick brown fox jumps over it"}`, nil, []string{"message/message_content"}},
+		{`{"error":{"code":404,"message":"the requested resource was not found here"}}`, nil, []string{"error.message/message_content"}},
 		{`{"messages":[{"text":"see you at the cinema tonight my friend"}]}`, []string{"messages.0.text/message_content"}, nil},
 		{`{"version":"10.1.2.3","ip":"10.1.2.3"}`, []string{"ip/private_ip"}, []string{"version/private_ip"}},
 		{`{"total":5551234567,"msisdn":15551234567}`, []string{"msisdn/phone"}, []string{"total/phone"}},

@@ -52,7 +52,7 @@ func (s *scanner) field(path []byte, k keyCtx, v []byte) bool {
 		s.later(path, detUsername, detUsername.InContext, t, 'c')
 		return true
 	}
-	if k&ctxMessage != 0 && sentenceLike(t) {
+	if k&ctxMessage != 0 && sentenceLike(t) && !underError(path) {
 		s.later(path, detMessage, detMessage.InContext, t, 'm')
 	}
 	return false
@@ -410,4 +410,21 @@ func sentenceLike(v []byte) bool {
 	}
 	nonSpace := len(v) - spaces
 	return spaces >= 2 && lower >= 6 && letters*2 >= nonSpace && code*20 <= len(v)
+}
+
+// underError reports a message inside an error or status object
+// ("error.message", "errors.0.message"): a program's text, not a person's.
+func underError(path []byte) bool {
+	p := dropIndices(path)
+	i := bytes.LastIndexByte(p, '.')
+	if i < 0 {
+		return false
+	}
+	p = dropIndices(p[:i])
+	parent := lowerASCII(p[bytes.LastIndexByte(p, '.')+1:], 24)
+	switch string(parent) {
+	case "error", "errors", "err", "exception", "exceptions", "fault", "faults", "warning", "warnings", "status", "response", "result", "problem", "log", "event", "alert", "alerts", "validation":
+		return true
+	}
+	return false
 }
