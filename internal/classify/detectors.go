@@ -241,7 +241,7 @@ var (
 	detInternalHost = &Detector{ID: "internal-hostname", Type: "internal_hostname", Anchor: AnchorHost,
 		Keywords:   []string{"internal", "corp", "local", "lan", "intranet", "localdomain"},
 		Confidence: Medium, InContext: Medium,
-		Pos: []Example{{"host", "db01.corp.internal"}, {"", "connect ip-10-0-0-1.ec2.internal:5432"}, {"", "redis.cache.svc.cluster.local"}, {"", "nas.lan"}},
+		Pos: []Example{{"host", "db01.corp.internal"}, {"", "connect ip-10-0-0-1.ec2.internal:5432"}, {"", "redis.cache.svc.cluster.local"}, {"", "nas.lan"}, {"", "vm1.abcdefgh.internal.cloudapp.net"}, {"", "printer.home.arpa"}},
 		Neg: []Example{{"", "www.example.com"}, {"", "localhost.localdomain"}, {"", "file.local.yml"}}}
 
 	detDBURI = &Detector{ID: "db-connection-uri", Type: "db_connection_uri", Anchor: AnchorURI,

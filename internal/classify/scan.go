@@ -338,6 +338,11 @@ func (s *scanner) host(path []byte, w []byte) {
 			break
 		}
 	}
+	if !ok && len(w) > 16 {
+		// Two-label private suffixes: RFC 8375 home networks and Azure's
+		// internal DNS.
+		ok = hasSuffixFold(w, ".home.arpa") || hasSuffixFold(w, ".internal.cloudapp.net")
+	}
 	if !ok || !allIn(w, func(c byte) bool { return isAlnum(c) || c == '-' || c == '.' }) ||
 		bytes.Contains(w, []byte("..")) {
 		return
@@ -347,6 +352,10 @@ func (s *scanner) host(path []byte, w []byte) {
 		return
 	}
 	s.found(path, detInternalHost, detInternalHost.Confidence, w)
+}
+
+func hasSuffixFold(w []byte, suffix string) bool {
+	return len(w) > len(suffix) && bytes.EqualFold(w[len(w)-len(suffix):], []byte(suffix))
 }
 
 // privateIP reports RFC 1918 addresses written as a dotted quad.
