@@ -2,49 +2,112 @@ package probe
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"slices"
+	"syscall"
 	"time"
 
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/netio"
 )
 
-// Identify asks each probe whether it recognises the service at t: first the
-// probes that list t.Port as a default port, then all others, so a Redis on
-// port 9200 is still found. It returns the first match, or nil.
+// Identify asks the probes whether they recognise the service at t and
+// returns the one that does, or nil. See IdentifyService.
 func Identify(ctx context.Context, env *Env, probes []Probe, t Target) (Probe, *event.Service) {
-	ordered := make([]Probe, 0, len(probes))
-	for _, p := range probes {
-		if slices.Contains(p.DefaultPorts(), t.Port) {
-			ordered = append(ordered, p)
-		}
-	}
-	for _, p := range probes {
-		if !slices.Contains(p.DefaultPorts(), t.Port) {
-			ordered = append(ordered, p)
-		}
-	}
-	for _, p := range ordered {
-		if ctx.Err() != nil {
-			return nil, nil
-		}
-		svc, err := identifyOne(ctx, env, p, t)
-		if err == nil && svc != nil {
-			return p, svc
-		}
-	}
-	return nil, nil
+	p, svc, _ := IdentifyService(ctx, env, probes, t)
+	return p, svc
 }
 
-func identifyOne(ctx context.Context, env *Env, p Probe, t Target) (svc *event.Service, err error) {
-	ictx, cancel := context.WithTimeout(ctx, env.Limits.IdentifyTimeout)
+// Outcome counts how the probes' Identify calls ended when none matched, so
+// callers can tell "something answered that no probe knows" (Answered) from
+// a silent port (TimedOut) and a closed one (Refused).
+type Outcome struct {
+	Tried, Answered, TimedOut, Refused int
+}
+
+// identifyParallel bounds how many probes talk to one port at once.
+const identifyParallel = 6
+
+// IdentifyService asks the probes that list t.Port as a default port first,
+// one after the other (the likely answer, cheaply); then all the others
+// concurrently, at most identifyParallel at a time, so a Redis on port 9200
+// is still found without paying every silent-greeting timeout in turn. The
+// first probe to recognise the service wins and the others are cancelled:
+// the cross-identification tests guarantee no two probes claim one service.
+func IdentifyService(ctx context.Context, env *Env, probes []Probe, t Target) (Probe, *event.Service, Outcome) {
+	var owners, others []Probe
+	for _, p := range probes {
+		if slices.Contains(p.DefaultPorts(), t.Port) {
+			owners = append(owners, p)
+		} else {
+			others = append(others, p)
+		}
+	}
+	var out Outcome
+	for _, p := range owners {
+		if ctx.Err() != nil {
+			out.TimedOut++
+			return nil, nil, out
+		}
+		svc, err := identifyOne(ctx, env, p, t)
+		if svc != nil && err == nil {
+			return p, svc, out
+		}
+		out.count(err)
+	}
+	if len(others) == 0 {
+		return nil, nil, out
+	}
+	type result struct {
+		p   Probe
+		svc *event.Service
+		err error
+	}
+	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	defer recoverInto(&err, p.Name())
-	e := *env
-	e.Budget = netio.NewBudget(env.Limits.MaxResponse)
-	return p.Identify(ictx, &e, t)
+	results := make(chan result, len(others))
+	sem := make(chan struct{}, identifyParallel)
+	for _, p := range others {
+		go func() {
+			select {
+			case sem <- struct{}{}:
+				defer func() { <-sem }()
+			case <-cctx.Done():
+				results <- result{p: p, err: cctx.Err()}
+				return
+			}
+			if cctx.Err() != nil {
+				results <- result{p: p, err: cctx.Err()}
+				return
+			}
+			svc, err := identifyOne(cctx, env, p, t)
+			results <- result{p, svc, err}
+		}()
+	}
+	for range others {
+		r := <-results
+		if r.svc != nil && r.err == nil {
+			return r.p, r.svc, out // deferred cancel stops the rest; their goroutines drain into the buffer
+		}
+		out.count(r.err)
+	}
+	return nil, nil, out
+}
+
+func (o *Outcome) count(err error) {
+	o.Tried++
+	switch {
+	case err == nil:
+		o.Answered++
+	case errors.Is(err, syscall.ECONNREFUSED):
+		o.Refused++
+	case netio.IsTimeout(err) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
+		o.TimedOut++
+	default:
+		o.Answered++ // it said something no probe understood
+	}
 }
 
 // Explore runs p.Explore within the explore timeout and the byte budget and
@@ -84,4 +147,15 @@ func recoverInto(err *error, name string) {
 	if r := recover(); r != nil {
 		*err = fmt.Errorf("%w: probe %s panicked: %v\n%s", ErrProtocol, name, r, debug.Stack())
 	}
+}
+
+// identifyOne runs one probe's Identify within the identify timeout and a
+// response-sized byte budget; a panic becomes a protocol error.
+func identifyOne(ctx context.Context, env *Env, p Probe, t Target) (svc *event.Service, err error) {
+	ictx, cancel := context.WithTimeout(ctx, env.Limits.IdentifyTimeout)
+	defer cancel()
+	defer recoverInto(&err, p.Name())
+	e := *env
+	e.Budget = netio.NewBudget(env.Limits.MaxResponse)
+	return p.Identify(ictx, &e, t)
 }

@@ -1,0 +1,87 @@
+package probe
+
+import (
+	"context"
+	"net/netip"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/leakwatch/leakwatch/internal/event"
+)
+
+// stubProbe is a dispatcher test double: these tests exercise the order and
+// concurrency of IdentifyService, not any datastore.
+type stubProbe struct {
+	name  string
+	ports []int
+	fn    func(ctx context.Context) (*event.Service, error)
+	calls atomic.Int32
+}
+
+func (s *stubProbe) Name() string        { return s.name }
+func (s *stubProbe) DefaultPorts() []int { return s.ports }
+func (s *stubProbe) Identify(ctx context.Context, _ *Env, _ Target) (*event.Service, error) {
+	s.calls.Add(1)
+	return s.fn(ctx)
+}
+func (s *stubProbe) Explore(context.Context, *Env, Target, *event.Event) error { return nil }
+
+func match(name string) func(context.Context) (*event.Service, error) {
+	return func(context.Context) (*event.Service, error) { return &event.Service{Name: name}, nil }
+}
+func noMatch(context.Context) (*event.Service, error) { return nil, nil }
+func blockUntilCancel(ctx context.Context) (*event.Service, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+var target = Target{IP: netip.MustParseAddr("127.77.40.1"), Port: 9200}
+
+func TestIdentifyServiceOwnersFirst(t *testing.T) {
+	owner := &stubProbe{name: "es", ports: []int{9200}, fn: match("es")}
+	other := &stubProbe{name: "redis", ports: []int{6379}, fn: match("redis")}
+	p, svc, _ := IdentifyService(context.Background(), NewEnv(DefaultLimits()), []Probe{other, owner}, target)
+	if p != owner || svc.Name != "es" {
+		t.Fatalf("got %v, want the port's owner", svc)
+	}
+	if other.calls.Load() != 0 {
+		t.Fatalf("a non-owner was asked although the owner matched")
+	}
+}
+
+func TestIdentifyServiceSilentProbeDoesNotDelayMatch(t *testing.T) {
+	lim := DefaultLimits()
+	lim.IdentifyTimeout = 20 * time.Second
+	silent := &stubProbe{name: "mysql", ports: []int{3306}, fn: blockUntilCancel}
+	redis := &stubProbe{name: "redis", ports: []int{6379}, fn: match("redis")}
+	start := time.Now()
+	p, _, _ := IdentifyService(context.Background(), NewEnv(lim), []Probe{silent, redis}, target)
+	if p != redis {
+		t.Fatalf("got %v, want redis", p)
+	}
+	// The silent probe would hold the port for 20 s if probes ran in turn.
+	if d := time.Since(start); d > 10*time.Second {
+		t.Fatalf("identification waited for the silent probe: %v", d)
+	}
+}
+
+func TestIdentifyServiceOutcome(t *testing.T) {
+	lim := DefaultLimits()
+	lim.IdentifyTimeout = 50 * time.Millisecond
+	probes := []Probe{
+		&stubProbe{name: "a", fn: noMatch},
+		&stubProbe{name: "b", fn: blockUntilCancel},
+		&stubProbe{name: "c", fn: func(context.Context) (*event.Service, error) { return nil, syscall.ECONNREFUSED }},
+		&stubProbe{name: "d", fn: func(context.Context) (*event.Service, error) { panic("hostile input") }},
+	}
+	p, _, out := IdentifyService(context.Background(), NewEnv(lim), probes, target)
+	if p != nil {
+		t.Fatalf("matched %s", p.Name())
+	}
+	want := Outcome{Tried: 4, Answered: 2, TimedOut: 1, Refused: 1} // the panic counts as an answer
+	if out != want {
+		t.Fatalf("outcome %+v, want %+v", out, want)
+	}
+}
