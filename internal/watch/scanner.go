@@ -1,0 +1,196 @@
+package watch
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/leakwatch/leakwatch/internal/discover"
+	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/scan"
+	"github.com/leakwatch/leakwatch/internal/scope"
+	"github.com/leakwatch/leakwatch/internal/store"
+)
+
+// Scanner runs one group's scan through internal/scan the way `leakwatch
+// scan` does (cmd/leakwatch/scan.go): same scope parsing, same stored
+// arguments (so `leakwatch scan --resume` can finish an interrupted one),
+// same sinks and the same closing of exposures the scan covered.
+type Scanner struct {
+	Store  *store.Store
+	Probes []probe.Probe // every registered probe; a group may pick some by name
+	Stages []scan.Stage  // the CLI's scan stages (classify, assess)
+}
+
+// ScanResult is how a group's scan ended.
+type ScanResult struct {
+	ScanID string
+	Status string // store.ScanDone, ScanInterrupted, ScanFailed
+	Stats  scan.Stats
+}
+
+// storedArgs mirrors cmd/leakwatch's scanArgs JSON, field for field.
+type storedArgs struct {
+	Targets       []string `json:"targets"`
+	Excludes      []string `json:"excludes,omitempty"`
+	Ports         []int    `json:"ports,omitempty"`
+	Probes        []string `json:"probes,omitempty"`
+	Rate          int      `json:"rate"`
+	Concurrency   int      `json:"concurrency"`
+	PerHost       int      `json:"per_host"`
+	Timeout       string   `json:"timeout"`
+	Sample        int      `json:"sample"`
+	AllowReserved bool     `json:"allow_reserved,omitempty"`
+	Seed          uint64   `json:"seed"`
+	Watch         string   `json:"watch_group,omitempty"`
+}
+
+// Scan scans the group and records it. started is called with the scan's
+// ID as soon as the scan is recorded. The scan runs until it is done or ctx
+// ends (then it is recorded as interrupted).
+func (s *Scanner) Scan(ctx context.Context, g Group, started func(scanID string)) (ScanResult, error) {
+	probes, err := s.pick(g.Probes)
+	if err != nil {
+		return ScanResult{}, err
+	}
+	ports, err := g.PortList()
+	if err != nil {
+		return ScanResult{}, err
+	}
+	args := storedArgs{Targets: g.Targets, Excludes: g.Excludes, Ports: ports, Probes: g.Probes,
+		Rate: orDefault(g.Rate, 10000), Concurrency: orDefault(g.Concurrency, 1024), PerHost: orDefault(g.PerHost, 32),
+		Timeout: "2s", Sample: probe.DefaultLimits().Sample, Seed: seed(), Watch: g.Name}
+	if g.Timeout != "" {
+		args.Timeout = g.Timeout
+	}
+	if g.Sample != nil {
+		args.Sample = *g.Sample
+	}
+	timeout, err := time.ParseDuration(args.Timeout)
+	if err != nil {
+		return ScanResult{}, err
+	}
+	if len(ports) == 0 {
+		ports = defaultPorts(probes)
+	}
+	sc, err := scope.Parse(ctx, args.Targets, args.Excludes, scope.Options{DefaultPorts: ports, Seed: args.Seed})
+	if err != nil {
+		return ScanResult{}, err
+	}
+	raw, _ := json.Marshal(args)
+	rec, err := s.Store.OpenScan(ctx, store.NewScan{Args: raw, Total: sc.Len()})
+	if err != nil {
+		return ScanResult{}, err
+	}
+	if started != nil {
+		started(rec.ID)
+	}
+	limits := probe.DefaultLimits()
+	limits.ConnectTimeout, limits.Sample = timeout, args.Sample
+	id := rec.ID
+	cfg := scan.Config{
+		ScanID: id, Items: sc.Items, Total: sc.Len(),
+		Discover: discover.Config{Rate: args.Rate, Concurrency: args.Concurrency, PerHost: args.PerHost, Timeout: timeout},
+		Probes:   probes, Limits: limits, Stages: s.Stages,
+		Sinks:      []scan.Sink{scan.StoreSink(s.Store)},
+		Checkpoint: func(ctx context.Context, idx uint64) error { return s.Store.Checkpoint(ctx, id, idx) },
+	}
+	stats, runErr := scan.Run(ctx, cfg)
+	res := ScanResult{ScanID: id, Stats: stats, Status: store.ScanDone}
+	fin := store.Finish{Status: store.ScanDone}
+	bg := context.WithoutCancel(ctx)
+	switch {
+	case runErr != nil && ctx.Err() != nil:
+		fin.Status = store.ScanInterrupted
+	case runErr != nil:
+		fin.Status, fin.Error = store.ScanFailed, runErr.Error()
+	default:
+		if fin.Covers, err = covered(bg, s.Store, sc); err != nil {
+			return res, err
+		}
+	}
+	res.Status = fin.Status
+	if err := s.Store.FinishScan(bg, id, fin); err != nil {
+		return res, errors.Join(runErr, err)
+	}
+	if fin.Status == store.ScanFailed {
+		return res, runErr
+	}
+	return res, nil
+}
+
+func orDefault(v, d int) int {
+	if v > 0 {
+		return v
+	}
+	return d
+}
+
+func seed() uint64 {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return binary.LittleEndian.Uint64(b[:])
+}
+
+func (s *Scanner) pick(names []string) ([]probe.Probe, error) {
+	if len(names) == 0 {
+		return s.Probes, nil
+	}
+	var out []probe.Probe
+	for _, n := range names {
+		i := slices.IndexFunc(s.Probes, func(p probe.Probe) bool { return p.Name() == n })
+		if i < 0 {
+			var known []string
+			for _, p := range s.Probes {
+				known = append(known, p.Name())
+			}
+			return nil, fmt.Errorf("unknown probe %q (known: %s)", n, strings.Join(known, ", "))
+		}
+		out = append(out, s.Probes[i])
+	}
+	return out, nil
+}
+
+func defaultPorts(probes []probe.Probe) []int {
+	var ports []int
+	for _, p := range probes {
+		for _, port := range p.DefaultPorts() {
+			if !slices.Contains(ports, port) {
+				ports = append(ports, port)
+			}
+		}
+	}
+	slices.Sort(ports)
+	return ports
+}
+
+// coverLimit bounds the scope walk that decides which open exposures a
+// finished scan covered (as cmd/leakwatch's coveredExposures does).
+const coverLimit = 1 << 24
+
+// covered tells FinishScan which open exposures lie in the scan's scope, so
+// those it no longer found are closed.
+func covered(ctx context.Context, st *store.Store, sc *scope.Scope) (func(netip.Addr, int) bool, error) {
+	open, err := st.OpenExposureAddrs(ctx)
+	if err != nil || len(open) == 0 || sc.Len() > coverLimit {
+		return nil, err
+	}
+	want := map[netip.AddrPort]bool{}
+	for _, a := range open {
+		want[a] = false
+	}
+	for _, it := range sc.Items(0) {
+		k := netip.AddrPortFrom(it.IP, uint16(it.Port))
+		if _, ok := want[k]; ok {
+			want[k] = true
+		}
+	}
+	return func(ip netip.Addr, port int) bool { return want[netip.AddrPortFrom(ip, uint16(port))] }, nil
+}
