@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/event"
@@ -188,5 +189,34 @@ func TestFindingsAndStage(t *testing.T) {
 	Stage(e)(ctx, ev)
 	if len(ev.Findings) != 0 {
 		t.Errorf("a cancelled stage still classified")
+	}
+}
+
+// The engine is shared by the scan pipeline's workers.
+func TestConcurrentUse(t *testing.T) {
+	e := New(Options{})
+	doc := []byte(`{"from":"+14155550172","body":"see you at the station at six then","password":"hunter2hunter2"}`)
+	want := 0
+	e.Document(doc, "json", func(Detection) { want++ })
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 200; i++ {
+				n := 0
+				e.Document(doc, "json", func(Detection) { n++ })
+				if n != want {
+					errs <- "different detection count under concurrency"
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Fatal(e)
 	}
 }
