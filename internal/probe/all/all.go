@@ -17,6 +17,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/probe/redis"
 	"github.com/leakwatch/leakwatch/internal/probe/registry"
 	"github.com/leakwatch/leakwatch/internal/probe/s3"
+	"github.com/leakwatch/leakwatch/internal/probe/solr"
 	"github.com/leakwatch/leakwatch/internal/probe/zookeeper"
 )
 
@@ -40,6 +41,7 @@ func Probes() []probe.Probe {
 		influxdb.New(),
 		clickhouse.New(),
 		rabbitmq.New(),
+		solr.New(),
 	}
 }
 
