@@ -145,7 +145,9 @@ func (s *scanner) phoneValue(path []byte, k keyCtx, t []byte) bool {
 		// A national number with its trunk prefix (07700 900123, 030 1234567)
 		// in a from/to field.
 		s.found(path, detPhone, Medium, t)
-	case !plus && len(d) >= 9 && len(d) <= 13:
+	case !plus && len(d) >= 9 && len(d) <= 13 && !(d[0] == '1' && (len(d) == 10 || len(d) == 13)):
+		// (Not 1xxxxxxxxx or 1xxxxxxxxxxxx: epoch seconds and milliseconds
+		// in a from/to range.)
 		// Bare digits in a from/to field: a phone only in a document that is
 		// about messages or calls (another phone, or a message body).
 		s.later(path, detPhone, Low, t, 'p')
