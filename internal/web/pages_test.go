@@ -22,7 +22,7 @@ func pagePaths(s *testServer) []string {
 		"/exposures?q=" + url.QueryEscape(webtest.XSSScript), "/exposures?q=" + url.QueryEscape(webtest.XSSAttr),
 		"/exposures?status=" + url.QueryEscape(webtest.XSSAttr), "/exposures?per_page=2&page=2",
 		"/exposure?fp=" + hostile, "/exposure?fp=" + url.QueryEscape("198.51.100.14:9200/opensearch") + "&ipage=3",
-		"/exposure?fp=" + url.QueryEscape(webtest.XSSScript), "/scans", "/no-such-" + url.QueryEscape(webtest.XSSScript),
+		"/exposure?fp=" + url.QueryEscape(webtest.XSSScript), "/scans", "/watch", "/no-such-" + url.QueryEscape(webtest.XSSScript),
 		"/login?next=" + url.QueryEscape(webtest.XSSAttr)}
 	for _, id := range s.scans {
 		paths = append(paths, "/scan?id="+url.QueryEscape(id))
@@ -121,6 +121,23 @@ func checkInert(t *testing.T, path, doc string) {
 				if tag != "meta" {
 					t.Errorf("%s: a <%s> element", path, tag)
 				}
+			}
+		}
+	}
+}
+
+func TestWatchPageHidesGroupConfig(t *testing.T) {
+	s := newTestServer(t, true, false)
+	for _, path := range []string{"/watch", "/api/v1/watch"} {
+		resp := s.bearer(t, "GET", path, nil)
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || strings.Contains(string(b), "SECRET-IN-CONFIG") {
+			t.Fatalf("%s: %d, or it shows a group's configuration", path, resp.StatusCode)
+		}
+		for _, want := range []string{"198.51.100.13:6379", "slack", "honeypot"} {
+			if !strings.Contains(string(b), want) {
+				t.Errorf("%s lacks %q", path, want)
 			}
 		}
 	}

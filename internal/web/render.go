@@ -19,7 +19,7 @@ type pageTemplates struct {
 	byName map[string]*template.Template
 }
 
-var pageNames = []string{"login", "overview", "exposures", "exposure", "scans", "scan", "error"}
+var pageNames = []string{"login", "overview", "exposures", "exposure", "scans", "scan", "watch", "error"}
 
 func parsePages() (*pageTemplates, error) {
 	pt := &pageTemplates{byName: map[string]*template.Template{}}

@@ -104,6 +104,7 @@ func (srv *Server) routeTable() []Route {
 		{Method: "GET", Pattern: "/scans", handler: srv.scansPage},
 		{Method: "GET", Pattern: "/scan", handler: srv.scanPage},
 		{Method: "GET", Pattern: "/scan/report", handler: srv.scanReport},
+		{Method: "GET", Pattern: "/watch", handler: srv.watchPage},
 		{Pattern: "/", handler: srv.notFoundPage}, // any other path: 404 after authentication
 
 		{Method: "GET", Pattern: "/api/v1/overview", API: true, handler: srv.apiOverview},
@@ -114,6 +115,7 @@ func (srv *Server) routeTable() []Route {
 		{Method: "GET", Pattern: "/api/v1/scans", API: true, handler: srv.apiScans},
 		{Method: "GET", Pattern: "/api/v1/scan", API: true, handler: srv.apiScan},
 		{Method: "GET", Pattern: "/api/v1/report", API: true, handler: srv.apiReport},
+		{Method: "GET", Pattern: "/api/v1/watch", API: true, handler: srv.apiWatch},
 		{Method: "POST", Pattern: "/api/v1/logout", API: true, handler: srv.apiLogout},
 		{Pattern: "/api/", API: true, handler: func(w http.ResponseWriter, r *http.Request) {
 			apiError(w, http.StatusNotFound, "no such endpoint")

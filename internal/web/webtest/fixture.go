@@ -122,5 +122,36 @@ func Fill(ctx context.Context, st *store.Store, manyContainers int) ([]string, e
 		ids = append(ids, sc.ID)
 		time.Sleep(time.Millisecond) // distinct scan start times
 	}
-	return ids, nil
+	return ids, fillWatch(ctx, st, ids[len(ids)-1])
+}
+
+// fillWatch records what `leakwatch watch` keeps: a group, alerts with
+// deliveries (one failing) and suppressions, hostile text included.
+func fillWatch(ctx context.Context, st *store.Store, scanID string) error {
+	if err := st.SaveWatchGroup(ctx, "prod "+XSSScript, []byte(`{"webhook":"https://hooks.example/SECRET-IN-CONFIG"}`), time.Hour); err != nil {
+		return err
+	}
+	if err := st.WatchGroupRan(ctx, "prod "+XSSScript, time.Now().Add(-time.Minute), scanID, "done", XSSAttr); err != nil {
+		return err
+	}
+	obs, err := st.ScanObservations(ctx, scanID)
+	if err != nil {
+		return err
+	}
+	_, _, err = st.RecordAlerts(ctx, store.AlertBatch{ScanID: scanID, Observations: obs,
+		Alerts: []store.Alert{
+			{DedupeKey: "opened|redis|" + scanID, ScanID: scanID, Fingerprint: "198.51.100.13:6379/redis", IP: "198.51.100.13",
+				Port: 6379, Service: "redis", Kind: "opened", Severity: "high", Title: "New open redis at 198.51.100.13:6379"},
+			{DedupeKey: "ransom|" + scanID, ScanID: scanID, Fingerprint: HostileFingerprint, IP: "198.51.100.66", Port: 9200,
+				Service: "elasticsearch", Container: XSSAttr, Kind: "ransom-note", Severity: "critical",
+				Title: "Ransom note " + XSSScript, Detail: XSSURL},
+		},
+		Channels: func(store.Alert) []string { return []string{"webhook", "slack"} },
+	})
+	if err != nil {
+		return err
+	}
+	_, err = st.AddSuppression(ctx, store.Suppression{Host: "198.51.100.11", Port: 27017, Container: XSSScript,
+		Until: time.Now().Add(30 * 24 * time.Hour), Reason: "honeypot " + XSSAttr})
+	return err
 }
