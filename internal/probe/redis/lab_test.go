@@ -95,3 +95,27 @@ func TestOddPortIdentified(t *testing.T) {
 		t.Fatalf("Identify on %s = %v, %+v", tg.Addr(), p, svc)
 	}
 }
+
+// TestAttackedInstance explores the odd-port instance, which the lab made
+// look attacked: dir points at a crontab directory and db0 holds a ransom note.
+func TestAttackedInstance(t *testing.T) {
+	tg := labTarget(t, "REDIS_ODD")
+	ev := explore(t, testEnv(), tg)
+	if ev.Status != event.StatusOpen || *ev.Dataset.Containers[0].Documents != labInt(t, "REDIS_ODD_DB0_KEYS") {
+		t.Fatalf("status %s dataset %+v", ev.Status, ev.Dataset)
+	}
+	kinds := map[string]string{}
+	for _, in := range ev.Indicators {
+		kinds[in.Kind] = in.Detail
+	}
+	if !strings.Contains(kinds["ransom-note"], "READ_ME_TO_RECOVER") || !strings.Contains(kinds["suspicious-config"], "crontab") {
+		t.Errorf("indicators %+v", ev.Indicators)
+	}
+	var note bool
+	for _, s := range ev.Dataset.Containers[0].Samples {
+		note = note || strings.Contains(string(s.Data), "BTC")
+	}
+	if !note {
+		t.Errorf("the ransom note was not sampled")
+	}
+}

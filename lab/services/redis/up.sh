@@ -8,9 +8,12 @@ SMS=1000 # hashes sms:<id>
 PASS=s3cret
 
 start() { # start NAME IP PORT [redis-server args...]
-	local name=$1 ip=$2 port=$3; shift 3
-	mkdir -p "$LAB_DATA/$name"
-	bg redis-server --bind "$ip" --port "$port" --dir "$LAB_DATA/$name" --save '' --appendonly no \
+	local name=$1 ip=$2 port=$3 dir=$LAB_DATA/$1; shift 3
+	# The odd-port instance also looks attacked: its dir is a crontab directory
+	# (what "CONFIG SET dir /var/spool/cron" leaves behind) and it holds a ransom note.
+	[ "$name" = odd ] && dir=$LAB_DATA/odd/var/spool/cron
+	mkdir -p "$dir"
+	bg redis-server --bind "$ip" --port "$port" --dir "$dir" --save '' --appendonly no \
 		--protected-mode no --daemonize no "$@"
 	wait_port "$ip" "$port" 10
 }
@@ -50,6 +53,8 @@ start odd 127.77.3.1 9200
 seed 127.77.1.1 6379
 seed 127.77.2.1 6379 -a "$PASS"
 seed 127.77.3.1 9200
+redis-cli -h 127.77.3.1 -p 9200 SET READ_ME_TO_RECOVER_YOUR_DATA \
+	"All your data is backed up. Send 0.01 BTC to 1FAKEfakeFAKEfake and e-mail recover@example.com" >/dev/null
 
 # Fail unless the seed is complete: the tests assert these exact counts.
 [ "$(redis-cli -h 127.77.1.1 -p 6379 -n 0 DBSIZE)" = $((SMS + 5)) ]
@@ -62,3 +67,4 @@ env_out REDIS_PASSWORD "$PASS"
 env_out REDIS_OPEN_KEYS $((SMS + 5 + 2)) # all databases
 env_out REDIS_OPEN_DB0_KEYS $((SMS + 5))
 env_out REDIS_OPEN_DB1_KEYS 2
+env_out REDIS_ODD_DB0_KEYS $((SMS + 5 + 1)) # + the ransom note
