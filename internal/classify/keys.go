@@ -167,23 +167,41 @@ func classifyKey(key []byte) keyCtx {
 }
 
 // keyCache memoises classifyKey per scanner: documents of one container
-// repeat the same few field names, so a map hit replaces the word split.
+// repeat the same few field names. A small direct-mapped table answers most
+// look-ups with one string compare; a map holds the rest.
 type keyCache struct {
-	m map[string]keyCtx
+	slots [256]keySlot
+	m     map[string]keyCtx
+}
+
+type keySlot struct {
+	key string
+	ctx keyCtx
 }
 
 const keyCacheMax = 4096
 
 func (c *keyCache) get(key []byte) keyCtx {
-	if k, ok := c.m[string(key)]; ok { // no allocation: map index by converted []byte
-		return k
+	n := len(key)
+	if n == 0 {
+		return 0
 	}
-	if c.m == nil || len(c.m) >= keyCacheMax {
-		c.m = make(map[string]keyCtx, 64)
+	sl := &c.slots[(uint(n)*31+uint(key[0])*7+uint(key[n/2])*3+uint(key[n-1]))&255]
+	if sl.key == string(key) { // no allocation: compared, not converted
+		return sl.ctx
 	}
-	k := classifyKey(key)
-	if len(key) <= 128 {
-		c.m[string(key)] = k
+	k, ok := c.m[string(key)]
+	if !ok {
+		if c.m == nil || len(c.m) >= keyCacheMax {
+			c.m = make(map[string]keyCtx, 64)
+		}
+		k = classifyKey(key)
+		if n <= 128 {
+			c.m[string(key)] = k
+		}
+	}
+	if n <= 128 {
+		sl.key, sl.ctx = string(key), k
 	}
 	return k
 }
