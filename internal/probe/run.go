@@ -51,19 +51,20 @@ func IdentifyService(ctx context.Context, env *Env, probes []Probe, t Target) (P
 			out.TimedOut++
 			return nil, nil, out
 		}
-		svc, err := identifyOne(ctx, env, p, t)
+		svc, read, err := identifyOne(ctx, env, p, t)
 		if svc != nil && err == nil {
 			return p, svc, out
 		}
-		out.count(err)
+		out.count(err, read)
 	}
 	if len(others) == 0 {
 		return nil, nil, out
 	}
 	type result struct {
-		p   Probe
-		svc *event.Service
-		err error
+		p    Probe
+		svc  *event.Service
+		read int64
+		err  error
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -82,8 +83,8 @@ func IdentifyService(ctx context.Context, env *Env, probes []Probe, t Target) (P
 				results <- result{p: p, err: cctx.Err()}
 				return
 			}
-			svc, err := identifyOne(cctx, env, p, t)
-			results <- result{p, svc, err}
+			svc, read, err := identifyOne(cctx, env, p, t)
+			results <- result{p, svc, read, err}
 		}()
 	}
 	for range others {
@@ -91,20 +92,22 @@ func IdentifyService(ctx context.Context, env *Env, probes []Probe, t Target) (P
 		if r.svc != nil && r.err == nil {
 			return r.p, r.svc, out // deferred cancel stops the rest; their goroutines drain into the buffer
 		}
-		out.count(r.err)
+		out.count(r.err, r.read)
 	}
 	return nil, nil, out
 }
 
-func (o *Outcome) count(err error) {
+// count files one probe's miss. Whether the peer said anything at all is
+// measured in bytes read, not taken from the probe's error: probes differ in
+// how they report a silent peer (nil, a read timeout, a connection closed by
+// the deadline), and a tarpit must read as "timeout" whatever they return.
+func (o *Outcome) count(err error, read int64) {
 	o.Tried++
 	switch {
-	case err == nil:
-		o.Answered++
 	case errors.Is(err, syscall.ECONNREFUSED):
 		o.Refused++
-	case netio.IsTimeout(err) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
-		o.TimedOut++
+	case read == 0:
+		o.TimedOut++ // accepted, never said a word
 	default:
 		o.Answered++ // it said something no probe understood
 	}
@@ -151,11 +154,14 @@ func recoverInto(err *error, name string) {
 
 // identifyOne runs one probe's Identify within the identify timeout and a
 // response-sized byte budget; a panic becomes a protocol error.
-func identifyOne(ctx context.Context, env *Env, p Probe, t Target) (svc *event.Service, err error) {
+// It also returns how many bytes the peer sent during the call.
+func identifyOne(ctx context.Context, env *Env, p Probe, t Target) (svc *event.Service, read int64, err error) {
 	ictx, cancel := context.WithTimeout(ctx, env.Limits.IdentifyTimeout)
 	defer cancel()
-	defer recoverInto(&err, p.Name())
 	e := *env
 	e.Budget = netio.NewBudget(env.Limits.MaxResponse)
-	return p.Identify(ictx, &e, t)
+	defer func() { read = env.Limits.MaxResponse - e.Budget.Left() }()
+	defer recoverInto(&err, p.Name())
+	svc, err = p.Identify(ictx, &e, t)
+	return svc, 0, err
 }

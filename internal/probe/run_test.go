@@ -16,23 +16,30 @@ import (
 type stubProbe struct {
 	name  string
 	ports []int
-	fn    func(ctx context.Context) (*event.Service, error)
+	fn    func(ctx context.Context, env *Env) (*event.Service, error)
 	calls atomic.Int32
 }
 
 func (s *stubProbe) Name() string        { return s.name }
 func (s *stubProbe) DefaultPorts() []int { return s.ports }
-func (s *stubProbe) Identify(ctx context.Context, _ *Env, _ Target) (*event.Service, error) {
+func (s *stubProbe) Identify(ctx context.Context, env *Env, _ Target) (*event.Service, error) {
 	s.calls.Add(1)
-	return s.fn(ctx)
+	return s.fn(ctx, env)
 }
 func (s *stubProbe) Explore(context.Context, *Env, Target, *event.Event) error { return nil }
 
-func match(name string) func(context.Context) (*event.Service, error) {
-	return func(context.Context) (*event.Service, error) { return &event.Service{Name: name}, nil }
+func match(name string) func(context.Context, *Env) (*event.Service, error) {
+	return func(context.Context, *Env) (*event.Service, error) { return &event.Service{Name: name}, nil }
 }
-func noMatch(context.Context) (*event.Service, error) { return nil, nil }
-func blockUntilCancel(ctx context.Context) (*event.Service, error) {
+
+// noMatch models a peer that answered something this probe does not know.
+func noMatch(_ context.Context, env *Env) (*event.Service, error) {
+	env.Budget.Take(10)
+	return nil, nil
+}
+
+// blockUntilCancel models a silent peer.
+func blockUntilCancel(ctx context.Context, _ *Env) (*event.Service, error) {
 	<-ctx.Done()
 	return nil, ctx.Err()
 }
@@ -73,14 +80,19 @@ func TestIdentifyServiceOutcome(t *testing.T) {
 	probes := []Probe{
 		&stubProbe{name: "a", fn: noMatch},
 		&stubProbe{name: "b", fn: blockUntilCancel},
-		&stubProbe{name: "c", fn: func(context.Context) (*event.Service, error) { return nil, syscall.ECONNREFUSED }},
-		&stubProbe{name: "d", fn: func(context.Context) (*event.Service, error) { panic("hostile input") }},
+		&stubProbe{name: "c", fn: func(context.Context, *Env) (*event.Service, error) { return nil, syscall.ECONNREFUSED }},
+		&stubProbe{name: "d", fn: func(_ context.Context, env *Env) (*event.Service, error) {
+			env.Budget.Take(3)
+			panic("hostile input")
+		}},
+		// silent but quick: the probe returns nil although the peer never spoke
+		&stubProbe{name: "e", fn: func(context.Context, *Env) (*event.Service, error) { return nil, nil }},
 	}
 	p, _, out := IdentifyService(context.Background(), NewEnv(lim), probes, target)
 	if p != nil {
 		t.Fatalf("matched %s", p.Name())
 	}
-	want := Outcome{Tried: 4, Answered: 2, TimedOut: 1, Refused: 1} // the panic counts as an answer
+	want := Outcome{Tried: 5, Answered: 2, TimedOut: 2, Refused: 1} // the panic read bytes: an answer
 	if out != want {
 		t.Fatalf("outcome %+v, want %+v", out, want)
 	}
