@@ -71,6 +71,8 @@ func (e *Engine) get() *scanner {
 		s := &scanner{e: e}
 		s.w.maxDepth = e.opts.MaxDepth
 		s.w.leaf = s.leaf
+		s.nested.maxDepth = e.opts.MaxDepth
+		s.nested.leaf = s.leaf
 		return s
 	}
 }
@@ -125,6 +127,9 @@ type scanner struct {
 	w        jsonWalker
 	pending  []pending
 	digitBuf []byte
+	// nested walks JSON serialised inside a string value (one level).
+	nested  jsonWalker
+	nesting bool
 	// Per-document context.
 	credential bool // a password or hash was found: usernames count
 	logDoc     bool // the document has level/severity fields: "message" is a log line
@@ -224,6 +229,20 @@ func (s *scanner) value(path []byte, k keyCtx, v []byte) {
 	}
 	if k != 0 && s.field(path, k, v) {
 		return
+	}
+	if !s.nesting && len(v) >= 2 && (v[0] == '{' && v[len(v)-1] == '}' || v[0] == '[' && v[len(v)-1] == ']') {
+		// JSON inside a string ("payload": "{\"card_number\": ...}"): walk
+		// it under this path so that its field names give context.
+		if end, err := skipValue(v, 0, 0, s.e.opts.MaxDepth); err == nil && end == len(v) {
+			var key []byte
+			if len(path) > 0 {
+				key = path[bytes.LastIndexByte(path, '.')+1:]
+			}
+			s.nesting = true
+			_ = s.nested.walkUnder(v, path, key)
+			s.nesting = false
+			return
+		}
 	}
 	s.text(path, k, v)
 }

@@ -36,12 +36,18 @@ type jsonWalker struct {
 
 // walk parses one JSON value (with surrounding white space) from doc.
 func (w *jsonWalker) walk(doc []byte) error {
-	w.path = w.path[:0]
+	return w.walkUnder(doc, nil, nil)
+}
+
+// walkUnder walks doc as if it were the value at path with field name key
+// (JSON serialised inside a string of another document).
+func (w *jsonWalker) walkUnder(doc, path, key []byte) error {
+	w.path = append(w.path[:0], path...)
 	i := skipWS(doc, 0)
 	if i >= len(doc) {
 		return errJSON
 	}
-	end, err := w.value(doc, i, nil, 0)
+	end, err := w.value(doc, i, key, 0)
 	if err != nil {
 		return err
 	}
