@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -19,8 +20,17 @@ var ErrBudget = errors.New("netio: byte budget exhausted")
 // ErrTooLarge is returned when a declared or read length exceeds a limit.
 var ErrTooLarge = errors.New("netio: message larger than limit")
 
-// Budget is a byte budget shared by all connections of one probe run.
-type Budget struct{ left atomic.Int64 }
+// Budget is a byte budget shared by all connections of one probe run. It
+// also remembers whether the peer ever closed a connection, so callers can
+// tell a peer that hung up from one that stayed silent.
+type Budget struct {
+	left       atomic.Int64
+	peerClosed atomic.Bool
+}
+
+// PeerClosed reports whether a read under this budget ended with the peer
+// closing or resetting the connection.
+func (b *Budget) PeerClosed() bool { return b != nil && b.peerClosed.Load() }
 
 // NewBudget returns a budget of n bytes.
 func NewBudget(n int64) *Budget { b := &Budget{}; b.left.Store(n); return b }
@@ -75,6 +85,9 @@ func (c *Conn) Read(p []byte) (int, error) {
 	_ = c.Conn.SetReadDeadline(c.nextDeadline())
 	n, err := c.Conn.Read(p)
 	c.Budget.Take(n)
+	if c.Budget != nil && (errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET)) {
+		c.Budget.peerClosed.Store(true)
+	}
 	return n, err
 }
 

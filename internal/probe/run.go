@@ -51,20 +51,20 @@ func IdentifyService(ctx context.Context, env *Env, probes []Probe, t Target) (P
 			out.TimedOut++
 			return nil, nil, out
 		}
-		svc, read, err := identifyOne(ctx, env, p, t)
+		svc, spoke, err := identifyOne(ctx, env, p, t)
 		if svc != nil && err == nil {
 			return p, svc, out
 		}
-		out.count(err, read)
+		out.count(err, spoke)
 	}
 	if len(others) == 0 {
 		return nil, nil, out
 	}
 	type result struct {
-		p    Probe
-		svc  *event.Service
-		read int64
-		err  error
+		p     Probe
+		svc   *event.Service
+		spoke bool
+		err   error
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -83,8 +83,8 @@ func IdentifyService(ctx context.Context, env *Env, probes []Probe, t Target) (P
 				results <- result{p: p, err: cctx.Err()}
 				return
 			}
-			svc, read, err := identifyOne(cctx, env, p, t)
-			results <- result{p, svc, read, err}
+			svc, spoke, err := identifyOne(cctx, env, p, t)
+			results <- result{p, svc, spoke, err}
 		}()
 	}
 	for range others {
@@ -92,21 +92,22 @@ func IdentifyService(ctx context.Context, env *Env, probes []Probe, t Target) (P
 		if r.svc != nil && r.err == nil {
 			return r.p, r.svc, out // deferred cancel stops the rest; their goroutines drain into the buffer
 		}
-		out.count(r.err, r.read)
+		out.count(r.err, r.spoke)
 	}
 	return nil, nil, out
 }
 
-// count files one probe's miss. Whether the peer said anything at all is
-// measured in bytes read, not taken from the probe's error: probes differ in
-// how they report a silent peer (nil, a read timeout, a connection closed by
-// the deadline), and a tarpit must read as "timeout" whatever they return.
-func (o *Outcome) count(err error, read int64) {
+// count files one probe's miss. Whether the peer reacted at all (sent a
+// byte or hung up) is measured on the connection, not taken from the
+// probe's error: probes differ in how they report a silent peer (nil, a read
+// timeout, a connection closed by the deadline), and a tarpit must read as
+// "timeout" whatever they return.
+func (o *Outcome) count(err error, spoke bool) {
 	o.Tried++
 	switch {
 	case errors.Is(err, syscall.ECONNREFUSED):
 		o.Refused++
-	case read == 0:
+	case !spoke:
 		o.TimedOut++ // accepted, never said a word
 	default:
 		o.Answered++ // it said something no probe understood
@@ -154,14 +155,14 @@ func recoverInto(err *error, name string) {
 
 // identifyOne runs one probe's Identify within the identify timeout and a
 // response-sized byte budget; a panic becomes a protocol error.
-// It also returns how many bytes the peer sent during the call.
-func identifyOne(ctx context.Context, env *Env, p Probe, t Target) (svc *event.Service, read int64, err error) {
+// It also reports whether the peer reacted: sent a byte or hung up.
+func identifyOne(ctx context.Context, env *Env, p Probe, t Target) (svc *event.Service, spoke bool, err error) {
 	ictx, cancel := context.WithTimeout(ctx, env.Limits.IdentifyTimeout)
 	defer cancel()
 	e := *env
 	e.Budget = netio.NewBudget(env.Limits.MaxResponse)
-	defer func() { read = env.Limits.MaxResponse - e.Budget.Left() }()
+	defer func() { spoke = e.Budget.Left() < env.Limits.MaxResponse || e.Budget.PeerClosed() }()
 	defer recoverInto(&err, p.Name())
 	svc, err = p.Identify(ictx, &e, t)
-	return svc, 0, err
+	return svc, false, err
 }
