@@ -49,6 +49,8 @@ func TestFieldContext(t *testing.T) {
 		{`{"from":"3520466459","to":"35122964049","text":"see you at the station at six then"}`, []string{"from/phone", "to/phone"}, nil},
 		{`{"from":"3520466459","to":"35122964049","unit":"cm"}`, nil, []string{"from/phone", "to/phone"}},
 		{`{"from":"2024-01-01","to":"2024-12-31","text":"the report covers the whole year for everyone"}`, nil, []string{"from/phone", "to/phone"}},
+		// key=value and key: value in text use the field handlers.
+		{`{"note":"customer phone: 0412 345 678, card=4111111111111111; ssn 078-05-1120"}`, []string{"note/phone", "note/credit_card"}, []string{"note/ssn"}},
 		// JSON serialised in a string is walked with its own field names.
 		{`{"payload":"{\"card_number\":\"4111111111111111\",\"order_id\":\"4111111111111111\",\"tags\":[\"a\"]}"}`, []string{"payload.card_number/credit_card"}, []string{"payload.order_id/credit_card"}},
 		{`{"from":1704067200,"to":"1735689599000","text":"the report covers the whole year for everyone"}`, nil, []string{"from/phone", "to/phone"}},

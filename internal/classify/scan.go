@@ -180,7 +180,7 @@ func (s *scanner) keyValue(path []byte, v []byte, start, end int) (int, bool) {
 	if !isAlpha(key[0]) || countDigits(key) > 0 {
 		return 0, false // "10:30", "2025-01-02T10:": not a key, and not worth a cache entry
 	}
-	kc := s.keys.get(key) & (ctxPassword | ctxSecret | ctxAWSSecret | ctxUsername)
+	kc := s.keys.get(key) & (ctxPassword | ctxSecret | ctxAWSSecret | ctxUsername | ctxPhone | ctxCard | ctxSSN)
 	if kc == 0 {
 		return 0, false
 	}
@@ -213,7 +213,18 @@ func (s *scanner) keyValue(path []byte, v []byte, start, end int) (int, bool) {
 		// "password: incorrect" in a log line is prose, not a password.
 		return j, true
 	}
-	s.field(path, kc, val)
+	if kc&(ctxPhone|ctxCard|ctxSSN) != 0 && q == 0 {
+		// "phone: 0412 345 678": the value runs to the end of the line or a
+		// delimiter, spaces included.
+		for j < len(v) && j-vs < 32 && (isDigit(v[j]) || v[j] == ' ' || v[j] == '-' || v[j] == '(' || v[j] == ')' || v[j] == '.' || v[j] == '+') {
+			j++
+		}
+		val = bytes.TrimRight(v[vs:j], " .-")
+		j = vs + len(val)
+	}
+	if !s.field(path, kc, val) {
+		return 0, false // not what the key said: scan it as text
+	}
 	return j, true
 }
 
