@@ -29,6 +29,9 @@ func (p Probe) Explore(ctx context.Context, env *probe.Env, t probe.Target, ev *
 		ev.Service = service(v)
 	}
 	rc, all, err := findGateway(ctx, c)
+	if errors.Is(err, errNoGateway) {
+		return exploreV2Only(ctx, env, c, ev)
+	}
 	if err != nil {
 		if errors.Is(err, probe.ErrAuthRequired) {
 			ev.Status = event.StatusAuthRequired
@@ -79,7 +82,7 @@ func (p Probe) Explore(ctx context.Context, env *probe.Env, t probe.Target, ev *
 		if name == "" {
 			name = noPrefix
 		}
-		ds.Containers = append(ds.Containers, event.Container{Kind: "prefix", Name: name, Documents: event.Int64(n)})
+		ds.Containers = append(ds.Containers, event.Container{Kind: "prefix", Parent: "v3", Name: name, Documents: event.Int64(n)})
 	}
 	for _, n := range notes {
 		ev.Indicators = append(ev.Indicators, event.Indicator{Kind: "ransom-note", Container: Prefix(n),
@@ -87,6 +90,7 @@ func (p Probe) Explore(ctx context.Context, env *probe.Env, t probe.Target, ev *
 	}
 	ev.Access.Proof += fmt.Sprintf("; keys_only listed %d keys in %d prefixes", len(list.Kvs), len(ds.Containers))
 	if env.Limits.Sample <= 0 {
+		addV2(ctx, env, c, ev)
 		return nil
 	}
 	values := 0
@@ -122,7 +126,49 @@ func (p Probe) Explore(ctx context.Context, env *probe.Env, t probe.Target, ev *
 		ev.Access.Level = event.AccessData
 		ev.Access.Proof += fmt.Sprintf("; read %d values", values)
 	}
+	addV2(ctx, env, c, ev)
 	return sampleErr
+}
+
+// addV2 adds the v2 key store, when enabled, to an open v3 inventory.
+func addV2(ctx context.Context, env *probe.Env, c *httpx.Client, ev *event.Event) {
+	keys, values, err := exploreV2(ctx, env, c, ev.Dataset)
+	switch {
+	case errors.Is(err, errNoV2):
+		return
+	case err != nil:
+		ev.Errors = append(ev.Errors, err.Error())
+		return
+	}
+	ev.Service.Info["v2"] = "enabled"
+	ev.Access.Proof += fmt.Sprintf("; v2 keys listed %d keys", keys)
+	if values > 0 {
+		ev.Access.Level = event.AccessData
+		ev.Access.Proof += fmt.Sprintf(", %d values", values)
+	}
+}
+
+// exploreV2Only handles servers without a v3 gateway (etcd 2.x, 3.0-3.1).
+func exploreV2Only(ctx context.Context, env *probe.Env, c *httpx.Client, ev *event.Event) error {
+	ds := &event.Dataset{}
+	keys, values, err := exploreV2(ctx, env, c, ds)
+	if errors.Is(err, probe.ErrAuthRequired) {
+		ev.Status = event.StatusAuthRequired
+		ev.Access = event.Access{Level: event.AccessNone, Proof: "v2 keys refused: " + err.Error()}
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("%w (and %v)", err, errNoGateway)
+	}
+	ev.Dataset = ds
+	ev.Status = event.StatusOpen
+	ev.Service.Info["v2"] = "enabled"
+	ev.Access = event.Access{Anonymous: true, Level: event.AccessMetadata, Proof: fmt.Sprintf("v2 keys listed %d keys", keys)}
+	if values > 0 {
+		ev.Access.Level = event.AccessData
+		ev.Access.Proof += fmt.Sprintf(", %d values", values)
+	}
+	return nil
 }
 
 // Prefix groups a key: the first two path segments for keys like

@@ -93,3 +93,36 @@ func TestOddPortIdentified(t *testing.T) {
 		t.Fatalf("Identify on %s = %v, %+v", tg.Addr(), p, svc)
 	}
 }
+
+// TestV2KeyStore explores the odd-port instance, which also serves the v2 API.
+func TestV2KeyStore(t *testing.T) {
+	tg := labTarget(t, "ETCD_ODD")
+	env := testEnv()
+	ev := explore(t, env, tg)
+	if ev.Status != event.StatusOpen || ev.Service.Info["v2"] != "enabled" || len(ev.Errors) > 0 {
+		t.Fatalf("status %s info %v errors %v", ev.Status, ev.Service.Info, ev.Errors)
+	}
+	v2 := map[string]event.Container{}
+	var v3 int64
+	for _, c := range ev.Dataset.Containers {
+		switch c.Parent {
+		case "v2":
+			v2[c.Name] = c
+		case "v3":
+			v3 += *c.Documents
+		}
+	}
+	if v3 != labInt(t, "ETCD_OPEN_KEYS") {
+		t.Errorf("v3 keys %d", v3)
+	}
+	users := v2["/legacy/users/"]
+	if users.Documents == nil || *users.Documents != labInt(t, "ETCD_ODD_V2_USERS") || users.Sampled != env.Limits.Sample {
+		t.Errorf("v2 /legacy/users/: %+v", users)
+	}
+	if c := v2["/coreos.com/network/"]; c.Documents == nil || *c.Documents != 1 || !strings.Contains(string(c.Samples[0].Data), "10.1.0.0/16") {
+		t.Errorf("v2 flannel config: %+v", c)
+	}
+	if len(v2) != 3 || !strings.Contains(ev.Access.Proof, "v2 keys listed 22 keys, 12 values") {
+		t.Errorf("v2 containers %d, proof %q", len(v2), ev.Access.Proof)
+	}
+}

@@ -9,9 +9,9 @@ SERVICES=150
 FLAGS=46
 export ETCDCTL_API=3
 
-start() { # start NAME IP CLIENT_PORT PEER_PORT
-	local name=$1 ip=$2 cp=$3 pp=$4
-	bg etcd --name "$name" --data-dir "$LAB_DATA/$name" \
+start() { # start NAME IP CLIENT_PORT PEER_PORT [etcd args...]
+	local name=$1 ip=$2 cp=$3 pp=$4; shift 4
+	bg etcd --name "$name" --data-dir "$LAB_DATA/$name" "$@" \
 		--listen-client-urls "http://$ip:$cp" --advertise-client-urls "http://$ip:$cp" \
 		--listen-peer-urls "http://$ip:$pp" --initial-advertise-peer-urls "http://$ip:$pp" \
 		--initial-cluster "$name=http://$ip:$pp" --log-level error
@@ -37,7 +37,9 @@ seed() { # seed ENDPOINT: one etcdctl put per key (~10 ms each)
 
 start open 127.77.1.3 2379 2380
 start auth 127.77.2.3 2379 2380
-start odd 127.77.3.3 8080 2380
+# The odd-port instance also serves the v2 API (a separate key store), as
+# old clusters and flannel setups do.
+start odd 127.77.3.3 8080 2380 --enable-v2=true
 seed http://127.77.1.3:2379 & p1=$!
 seed http://127.77.3.3:8080 & p2=$!
 seed http://127.77.2.3:2379
@@ -46,6 +48,12 @@ a=http://127.77.2.3:2379
 etcdctl --endpoints $a user get root >/dev/null 2>&1 || etcdctl --endpoints $a user add "root:$PASS" >/dev/null
 etcdctl --endpoints $a user grant-role root root >/dev/null
 etcdctl --endpoints $a auth enable >/dev/null
+
+V2_USERS=20
+v2put() { curl -fsS -XPUT "http://127.77.3.3:8080/v2/keys$1" --data-urlencode "value=$2" >/dev/null; }
+v2put /coreos.com/network/config '{"Network":"10.1.0.0/16","Backend":{"Type":"vxlan"}}'
+v2put /legacy/db/password 'Hunter42!v2'
+for i in $(seq 1 $V2_USERS); do v2put "/legacy/users/u$i" "user$i@example.com,+1555600$(printf %04d "$i")"; done
 
 total=$((SERVICES + FLAGS + 4))
 for a in http://127.77.1.3:2379 http://127.77.3.3:8080; do
@@ -58,3 +66,4 @@ env_out ETCD_ODD 127.77.3.3:8080
 env_out ETCD_OPEN_KEYS "$total"
 env_out ETCD_OPEN_SERVICES "$SERVICES"
 env_out ETCD_OPEN_FLAGS "$FLAGS"
+env_out ETCD_ODD_V2_USERS "$V2_USERS"
