@@ -150,7 +150,7 @@ func TestHostilePeersThroughPipeline(t *testing.T) {
 	var targets []string
 	byAddr := map[string]string{}
 	for i, h := range peers {
-		addr := fmt.Sprintf("127.77.47.%d:%d", i+1, 47101+i)
+		addr := fmt.Sprintf("127.77.47.%d:%d", i+1, 17101+i)
 		if h.http != nil {
 			httpServe(t, addr, h.http)
 		} else {

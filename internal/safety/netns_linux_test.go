@@ -153,8 +153,16 @@ type frame struct {
 	etherType uint16
 	proto     byte   // IPv4 protocol
 	src, dst  string // IPv4 addresses (or "")
+	sport     uint16 // TCP/UDP source port
 	dport     uint16 // TCP/UDP destination port
+	tcpFlags  byte
+	outgoing  bool // PACKET_OUTGOING: the copy of a frame this host sent (lo shows both)
 }
+
+const (
+	tcpSYN = 0x02
+	tcpACK = 0x10
+)
 
 func (f frame) String() string {
 	return fmt.Sprintf("ethertype %#04x proto %d %s -> %s:%d", f.etherType, f.proto, f.src, f.dst, f.dport)
@@ -173,10 +181,15 @@ type capture struct {
 
 func htons(v uint16) uint16 { return v<<8 | v>>8 }
 
+// startCapture captures on iface inside n (nil: the test's own namespace).
 func startCapture(t *testing.T, n *netns, iface string) *capture {
 	t.Helper()
 	c := &capture{iface: iface, fd: -1, done: make(chan struct{})}
-	err := inNetns(n, func() error {
+	in := func(fn func() error) error { return inNetns(n, fn) }
+	if n == nil {
+		in = func(fn func() error) error { return fn() }
+	}
+	err := in(func() error {
 		ifi, err := net.InterfaceByName(iface)
 		if err != nil {
 			return err
@@ -198,7 +211,7 @@ func startCapture(t *testing.T, n *netns, iface string) *capture {
 		return nil
 	})
 	if err != nil {
-		t.Fatalf("capture on %s in %s: %v", iface, n.name, err)
+		t.Fatalf("capture on %s: %v", iface, err)
 	}
 	go c.loop()
 	t.Cleanup(func() { c.stop() })
@@ -209,7 +222,7 @@ func (c *capture) loop() {
 	defer close(c.done)
 	buf := make([]byte, 256) // headers are enough
 	for !c.stopped.Load() {
-		n, _, err := unix.Recvfrom(c.fd, buf, 0)
+		n, from, err := unix.Recvfrom(c.fd, buf, 0)
 		if err == unix.EAGAIN || err == unix.EINTR {
 			continue // the 100 ms receive timeout: look at stopped again
 		}
@@ -217,7 +230,11 @@ func (c *capture) loop() {
 			return
 		}
 		c.mu.Lock()
-		c.frames = append(c.frames, parseFrame(buf[:n]))
+		f := parseFrame(buf[:n])
+		if ll, ok := from.(*unix.SockaddrLinklayer); ok {
+			f.outgoing = ll.Pkttype == unix.PACKET_OUTGOING
+		}
+		c.frames = append(c.frames, f)
 		c.mu.Unlock()
 	}
 }
@@ -251,7 +268,11 @@ func parseFrame(b []byte) frame {
 	f.src, f.dst = net.IP(ip[12:16]).String(), net.IP(ip[16:20]).String()
 	hl := int(ip[0]&0x0f) * 4
 	if (f.proto == 6 || f.proto == 17) && len(ip) >= hl+4 {
+		f.sport = binary.BigEndian.Uint16(ip[hl : hl+2])
 		f.dport = binary.BigEndian.Uint16(ip[hl+2 : hl+4])
+	}
+	if f.proto == 6 && len(ip) >= hl+14 {
+		f.tcpFlags = ip[hl+13]
 	}
 	return f
 }

@@ -22,11 +22,11 @@ func TestSilentPeerEndsAsTimeout(t *testing.T) {
 	}{
 		// A probe's per-read timeout fires first: the probe must return it
 		// (redis and memcached return nil, nil instead: "answered").
-		{"read timeout first", 300 * time.Millisecond, time.Second, "127.77.47.101:47301"},
+		{"read timeout first", 300 * time.Millisecond, time.Second, "127.77.47.101:17301"},
 		// The Identify deadline fires first: Env.Dial's close-on-cancel hook
 		// turns the pending read into "use of closed network connection"
 		// (mongodb, mysql), which must still count as a timeout.
-		{"call deadline first", 5 * time.Second, 500 * time.Millisecond, "127.77.47.102:47302"},
+		{"call deadline first", 5 * time.Second, 500 * time.Millisecond, "127.77.47.102:17302"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
