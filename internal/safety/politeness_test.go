@@ -196,4 +196,3 @@ func TestMongoClientMetadataNamesLeakwatch(t *testing.T) {
 	}
 	t.Logf("%d handshakes, each naming leakwatch (status %s)", len(hellos), out.events[addr].Status)
 }
-
