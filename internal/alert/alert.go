@@ -117,13 +117,22 @@ func forObservation(ctx context.Context, src Source, o store.Observation, opts O
 			return nil, err
 		}
 	}
-	// Grade again with the history the scan stage did not have: this is
-	// what sees a wipe, and it grades events whose scan ran no assessment.
+	// Events recorded without an assessment (no assess stage) are graded
+	// here, without history, the way the stage would have: severities
+	// compare like with like.
 	if prevEv != nil && prevEv.Assessment == nil {
 		assess.Assess(prevEv, nil, exp.FirstSeen)
 	}
-	assess.Assess(cur, prevEv, exp.FirstSeen)
+	if cur.Assessment == nil {
+		assess.Assess(cur, nil, exp.FirstSeen)
+	}
 	sev := cur.Assessment.Severity
+	// Compromise signs need the history the scan stage did not have (a
+	// wipe is a comparison): assess a copy with the previous observation.
+	withHistory := *cur
+	withHistory.Indicators = slices.Clone(cur.Indicators)
+	assess.Assess(&withHistory, prevEv, exp.FirstSeen)
+	signs := withHistory.Indicators
 
 	var out []store.Alert
 	if prevEv == nil {
@@ -137,11 +146,11 @@ func forObservation(ctx context.Context, src Source, o store.Observation, opts O
 		if len(ch.NewTypes) > 0 {
 			out = append(out, newTypeAlerts(cur, ch.NewTypes, where, sev, mk)...)
 		}
-		if a, ok := wipe(prevEv, cur, where, opts, mk); ok {
+		if a, ok := wipe(prevEv, cur, signs, where, opts, mk); ok {
 			out = append(out, a)
 		}
 	}
-	out = append(out, ransomAlerts(prevEv, cur, where, mk)...)
+	out = append(out, ransomAlerts(prevEv, signs, where, mk)...)
 	return out, nil
 }
 
@@ -187,10 +196,10 @@ func newTypeAlerts(cur *event.Event, types []string, where string, sev event.Sev
 
 // wipe: assess saw a "wiped" sign, or the documents dropped to at most
 // opts.WipeRemain of at least opts.WipeMinDocuments.
-func wipe(prev, cur *event.Event, where string, opts Options, mk makeFunc) (store.Alert, bool) {
+func wipe(prev, cur *event.Event, signs []event.Indicator, where string, opts Options, mk makeFunc) (store.Alert, bool) {
 	before, after := docs(prev), docs(cur)
 	sign := false
-	for _, in := range cur.Assessment.Compromise {
+	for _, in := range signs {
 		sign = sign || in.Kind == "wiped"
 	}
 	dropped := before >= opts.WipeMinDocuments && float64(after) <= float64(before)*opts.WipeRemain
@@ -209,7 +218,7 @@ func docs(ev *event.Event) int64 {
 }
 
 // ransomAlerts raises one alert per ransom-note container not there before.
-func ransomAlerts(prev, cur *event.Event, where string, mk makeFunc) []store.Alert {
+func ransomAlerts(prev *event.Event, signs []event.Indicator, where string, mk makeFunc) []store.Alert {
 	had := map[string]bool{}
 	if prev != nil {
 		for _, in := range prev.Indicators {
@@ -220,7 +229,7 @@ func ransomAlerts(prev, cur *event.Event, where string, mk makeFunc) []store.Ale
 	}
 	var out []store.Alert
 	seen := map[string]bool{}
-	for _, in := range append(slices.Clone(cur.Indicators), cur.Assessment.Compromise...) {
+	for _, in := range signs {
 		if in.Kind != "ransom-note" || had[in.Container] || seen[in.Container] {
 			continue
 		}
