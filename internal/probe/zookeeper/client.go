@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 
@@ -201,9 +200,4 @@ func (c *client) close() {
 	_ = c.send(e.b)
 	_, _ = c.frame()
 	c.nc.Close()
-}
-
-func isUnimplemented(err error) bool {
-	var ke *KeeperError
-	return errors.As(err, &ke) && ke.Code == errUnimplemented
 }

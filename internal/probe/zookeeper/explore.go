@@ -18,7 +18,52 @@ const (
 	maxChildren      = 100000 // names kept from one getChildren
 	maxSampleCalls   = 200    // getChildren/getData calls per container while sampling
 	maxSampledTopLvl = 50     // top-level znodes sampled
+	maxCountCalls    = 2000   // getChildren calls to count subtrees on servers before 3.6
 )
+
+// countSubtree counts path and its descendants with getChildren calls,
+// breadth first, within *budget calls; complete is false when it ran out.
+func countSubtree(c *client, root string, budget *int) (n int64, complete bool, err error) {
+	queue := []string{root}
+	for len(queue) > 0 {
+		if *budget <= 0 {
+			return n, false, nil
+		}
+		*budget--
+		p := queue[0]
+		queue = queue[1:]
+		kids, err := c.children(p, maxChildren)
+		if err != nil {
+			var ke *KeeperError
+			if errors.As(err, &ke) && ke.Code == errNoNode { // deleted meanwhile
+				continue
+			}
+			return n, false, err
+		}
+		n++
+		for _, k := range kids {
+			queue = append(queue, path.Join(p, k))
+		}
+		if len(queue) > maxChildren {
+			return n, false, nil
+		}
+	}
+	return n, true, nil
+}
+
+// versionAtLeast compares "3.8.0" with major.minor.
+func versionAtLeast(v string, major, minor int) bool {
+	parts := strings.SplitN(v, ".", 3)
+	if len(parts) < 2 {
+		return false
+	}
+	ma, err1 := strconv.Atoi(parts[0])
+	mi, err2 := strconv.Atoi(parts[1])
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	return ma > major || (ma == major && mi >= minor)
+}
 
 // Explore reads the four-letter words, then opens a read-only session: the
 // top-level znodes become containers (kind "znode") with their subtree size
@@ -47,7 +92,7 @@ func (p Probe) Explore(ctx context.Context, env *probe.Env, t probe.Target, ev *
 	if err != nil {
 		return err
 	}
-	defer c.close()
+	defer func() { c.close() }() // c may be replaced by a reconnect
 	top, err := c.children("/", maxChildren)
 	if err != nil {
 		if errors.Is(err, probe.ErrAuthRequired) {
@@ -66,23 +111,40 @@ func (p Probe) Explore(ctx context.Context, env *probe.Env, t probe.Target, ev *
 	if len(top) > env.Limits.MaxContainers {
 		top, ds.Truncated = top[:env.Limits.MaxContainers], true
 	}
-	countsOK := true
+	// getAllChildrenNumber exists since 3.6; older servers (3.4 is still
+	// common) answer it with an empty reply or a closed connection, so they
+	// get a bounded walk instead.
+	fastCount := svc.Version == "" || versionAtLeast(svc.Version, 3, 6)
+	walkBudget := maxCountCalls
 	for _, name := range top {
 		if ctx.Err() != nil {
 			ds.Truncated = true
 			break
 		}
 		ct := event.Container{Kind: "znode", Name: "/" + name}
-		if countsOK {
+		if fastCount {
 			n, err := c.descendants(ct.Name)
 			switch {
 			case err == nil:
 				ct.Documents = event.Int64(n + 1) // the znode and everything below it
-			case isUnimplemented(err): // before 3.6: no subtree count
-				countsOK = false
 			case errors.Is(err, probe.ErrAuthRequired): // ACL on this subtree
-			default:
+			default: // not supported: reconnect (the session may be gone) and walk
+				fastCount = false
+				c.close()
+				if c, err = connect(ctx, env, t); err != nil {
+					return err
+				}
+			}
+		}
+		if !fastCount {
+			n, complete, err := countSubtree(c, ct.Name, &walkBudget)
+			if err != nil && !errors.Is(err, probe.ErrAuthRequired) {
 				return err
+			}
+			if complete && err == nil {
+				ct.Documents = event.Int64(n)
+			} else {
+				ds.Truncated = true
 			}
 		}
 		if _, st, err := c.data(ct.Name); err == nil && st.Ctime > 0 {
