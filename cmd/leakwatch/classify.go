@@ -95,6 +95,7 @@ func runClassify(stdout, stderr io.Writer, stdin io.Reader, files []string, o cl
 	found, failed := 0, 0
 	for _, name := range files {
 		var r io.Reader = stdin
+		var file *os.File
 		if name != "-" {
 			f, err := os.Open(name)
 			if err != nil {
@@ -102,8 +103,7 @@ func runClassify(stdout, stderr io.Writer, stdin io.Reader, files []string, o cl
 				failed++
 				continue
 			}
-			r = f
-			defer f.Close()
+			r, file = f, f
 		}
 		sums := map[[2]string]*fieldSummary{}
 		malformed, docNo := 0, 0
@@ -146,6 +146,9 @@ func runClassify(stdout, stderr io.Writer, stdin io.Reader, files []string, o cl
 				}
 				return nil
 			})
+		if file != nil {
+			file.Close()
+		}
 		if err != nil {
 			fmt.Fprintf(stderr, "leakwatch classify: %s: %v\n", name, err)
 			failed++
