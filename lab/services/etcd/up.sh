@@ -4,6 +4,15 @@
 # /config/...: service endpoints, feature flags, a DB password and API keys.
 source "$LAB_DIR/common.sh"
 
+# A rerun after a failed start: stop this service's own recorded servers (by
+# PID) and start from empty data, so the seeded counts are exact again.
+if [ -s "$LAB_PIDS" ]; then
+	while read -r pid; do kill "$pid" 2>/dev/null || true; done <"$LAB_PIDS"
+	sleep 1
+	: >"$LAB_PIDS"
+fi
+rm -rf "${LAB_DATA:?}"/*
+
 PASS=s3cret
 SERVICES=150
 FLAGS=46

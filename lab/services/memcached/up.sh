@@ -4,6 +4,15 @@
 # user records keyed by e-mail.
 source "$LAB_DIR/common.sh"
 
+# A rerun after a failed start: stop this service's own recorded servers (by
+# PID) and start from empty data, so the seeded counts are exact again.
+if [ -s "$LAB_PIDS" ]; then
+	while read -r pid; do kill "$pid" 2>/dev/null || true; done <"$LAB_PIDS"
+	sleep 1
+	: >"$LAB_PIDS"
+fi
+rm -rf "${LAB_DATA:?}"/*
+
 SESSIONS=600
 USERS=400
 PASS=s3cret

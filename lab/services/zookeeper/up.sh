@@ -5,6 +5,15 @@
 # open instance on an odd port (127.77.3.14:6379) with 4lw NOT whitelisted.
 source "$LAB_DIR/common.sh"
 
+# A rerun after a failed start: stop this service's own recorded servers (by
+# PID) and start from empty data, so the seeded counts are exact again.
+if [ -s "$LAB_PIDS" ]; then
+	while read -r pid; do kill "$pid" 2>/dev/null || true; done <"$LAB_PIDS"
+	sleep 1
+	: >"$LAB_PIDS"
+fi
+rm -rf "${LAB_DATA:?}"/*
+
 MESSAGES=300
 PASS=s3cret
 ZK=/usr/share/zookeeper/bin
