@@ -30,7 +30,8 @@ start() { # start NAME IP PORT [extra zoo.cfg lines...]
 		echo "admin.enableServer=false"
 		printf '%s\n' "$@"
 	} >"$dir/conf/zoo.cfg"
-	ZOOCFGDIR=$dir/conf ZOO_LOG_DIR=$dir/logs JVMFLAGS="-Xmx256m" bg "$ZK/zkServer.sh" start-foreground "$dir/conf/zoo.cfg"
+	# Debian's zkEnv.sh pins ZOO_LOG_DIR to /var/log/zookeeper; a later -D wins.
+	ZOOCFGDIR=$dir/conf ZOO_LOG_DIR=$dir/logs JVMFLAGS="-Xmx256m -Dzookeeper.log.dir=$dir/logs" bg "$ZK/zkServer.sh" start-foreground "$dir/conf/zoo.cfg"
 }
 
 # seed_cmds prints zkCli commands: an SMS gateway's message log and config.
