@@ -49,7 +49,7 @@ Exit status: 0 nothing found, 1 something found, 2 an input could not be read.`,
 	}
 	f := cmd.Flags()
 	f.BoolVar(&o.json, "json", false, "print one JSON object per detection instead of the summary")
-	f.StringVar(&o.format, "format", "auto", "input format: auto, json, bson, csv, text")
+	f.StringVar(&o.format, "format", "auto", "input format: auto, json, jsonl, bson, csv, text")
 	f.IntVar(&o.maxDocument, "max-document", 16<<20, "largest document (line, array element, BSON document, CSV record) in bytes; larger ones are skipped and counted")
 	f.StringVar(&o.minConfidence, "min-confidence", "low", "report detections at or above: low, medium, high")
 	f.IntVar(&o.phoneChecks, "phone-checks", 0, "full libphonenumber validations per document for numbers in free text (slow, ~30 µs each)")

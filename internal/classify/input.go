@@ -33,7 +33,7 @@ type InputDoc struct {
 
 // ReadOptions choose the format ("" or "auto" sniffs it) and the bound.
 type ReadOptions struct {
-	Format      string // auto, json, bson, csv, text
+	Format      string // auto, json, jsonl, bson, csv, text
 	MaxDocument int    // default 16 MiB
 }
 
@@ -62,16 +62,23 @@ func ReadDocuments(r io.Reader, name string, opt ReadOptions, fn func(InputDoc) 
 	var err error
 	switch st.Format {
 	case "json", "jsonl", "ndjson":
+		head, _ := br.Peek(64 << 10)
+		if st.Format != "json" || jsonLines(head) {
+			// One document per line: a truncated or malformed line costs
+			// that line only.
+			err = readLines(br, opt.MaxDocument, "json", count, &st)
+		} else {
+			err = readJSON(br, opt.MaxDocument, count, &st)
+		}
 		st.Format = "json"
-		err = readJSON(br, opt.MaxDocument, count, &st)
 	case "bson":
 		err = readBSON(br, opt.MaxDocument, count, &st)
 	case "csv":
 		err = readCSV(br, opt.MaxDocument, count, &st)
 	case "text":
-		err = readLines(br, opt.MaxDocument, count, &st)
+		err = readLines(br, opt.MaxDocument, "text", count, &st)
 	default:
-		err = fmt.Errorf("unknown input format %q (want auto, json, bson, csv or text)", st.Format)
+		err = fmt.Errorf("unknown input format %q (want auto, json, jsonl, bson, csv or text)", st.Format)
 	}
 	return st, err
 }
@@ -83,7 +90,9 @@ func SniffFormat(name string, head []byte) string {
 		return "bson"
 	case ".csv":
 		return "csv"
-	case ".json", ".jsonl", ".ndjson":
+	case ".jsonl", ".ndjson":
+		return "jsonl"
+	case ".json":
 		return "json"
 	}
 	if looksBSON(head) {
@@ -542,7 +551,26 @@ func appendJSONString(dst []byte, s string) []byte {
 
 // --- text ---
 
-func readLines(br *bufio.Reader, max int, fn func(InputDoc) error, st *ReadStats) error {
+// jsonLines reports JSON Lines: the first line is one complete JSON object
+// and the next non-empty line starts another.
+func jsonLines(head []byte) bool {
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	nl := bytes.IndexByte(head, '\n')
+	if nl < 0 {
+		return false
+	}
+	first := bytes.TrimSpace(head[:nl])
+	if len(first) < 2 || first[0] != '{' {
+		return false
+	}
+	if end, err := skipValue(first, 0, 0, 64); err != nil || end != len(first) {
+		return false
+	}
+	rest := bytes.TrimLeft(head[nl+1:], " \t\r\n")
+	return len(rest) > 0 && rest[0] == '{'
+}
+
+func readLines(br *bufio.Reader, max int, format string, fn func(InputDoc) error, st *ReadStats) error {
 	var buf []byte
 	for line := 1; ; line++ {
 		buf = buf[:0]
@@ -569,8 +597,20 @@ func readLines(br *bufio.Reader, max int, fn func(InputDoc) error, st *ReadStats
 			st.Skipped++
 			continue
 		}
-		if len(bytes.TrimSpace(buf)) > 0 {
-			if err := fn(InputDoc{Line: line, Format: "text", Data: bytes.TrimRight(buf, "\r\n")}); err != nil {
+		if doc := bytes.TrimSpace(buf); len(doc) > 0 {
+			if format == "json" {
+				if hits, ok := searchHits(doc); ok { // one search/scroll response per line
+					for _, h := range hits {
+						if err := fn(InputDoc{Line: line, Format: "json", Data: h}); err != nil {
+							return err
+						}
+					}
+					continue
+				}
+			} else {
+				doc = bytes.TrimRight(buf, "\r\n")
+			}
+			if err := fn(InputDoc{Line: line, Format: format, Data: doc}); err != nil {
 				return err
 			}
 		}

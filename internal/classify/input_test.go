@@ -79,6 +79,22 @@ func TestReadDocumentsFormats(t *testing.T) {
 	}
 }
 
+// In JSON Lines a broken line costs that line only.
+func TestJSONLinesResynchronise(t *testing.T) {
+	input := "{\"a\":\"1\"}\n{\"broken\":\"x\n{\"email\":\"a@example.com\"}\n{\"hits\":{\"hits\":[{\"_source\":{\"b\":1}}]}}\n"
+	docs, st, err := readAll(t, "", input, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []int
+	for _, d := range docs {
+		lines = append(lines, d.line)
+	}
+	if st.Format != "json" || fmt.Sprint(lines) != "[1 2 3 4]" || docs[2].data != `{"email":"a@example.com"}` || docs[3].data != `{"b":1}` {
+		t.Fatalf("format %s lines %v docs %+v", st.Format, lines, docs)
+	}
+}
+
 func TestReadDocumentsErrors(t *testing.T) {
 	for _, c := range []struct{ file, input string }{
 		{"x.json", "[{\"a\":1}"},
@@ -160,7 +176,7 @@ func TestHugeDocumentsAreSkipped(t *testing.T) {
 
 func TestSniffFormat(t *testing.T) {
 	for _, c := range []struct{ name, head, want string }{
-		{"a.csv", "{", "csv"}, {"a.bson", "", "bson"}, {"a.ndjson", "x", "json"},
+		{"a.csv", "{", "csv"}, {"a.bson", "", "bson"}, {"a.ndjson", "x", "jsonl"}, {"a.json", "x", "json"},
 		{"", "  \n[1]", "json"}, {"", "\xef\xbb\xbf{}", "json"}, {"", "id,name\n1,x", "csv"}, {"", "hello world", "text"},
 	} {
 		if got := SniffFormat(c.name, []byte(c.head)); got != c.want {
