@@ -242,3 +242,97 @@ func (l *lockedBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// tarpit accepts connections and never answers: a scan of it stays busy
+// in identification for a while.
+func tarpit(t *testing.T, addr string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+	})
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+}
+
+// A watcher killed (SIGKILL) in the middle of a scan leaves a running River
+// job and a running scan behind; the next watcher marks the scan
+// interrupted and runs the group again at once, although its hourly
+// interval has not passed.
+func TestWatchRecoversFromKill(t *testing.T) {
+	tarpit(t, "127.77.46.50:4399")
+	db := filepath.Join(t.TempDir(), "lw.db")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	start := func() (*exec.Cmd, *lockedBuffer) {
+		c := cli(t, ctx, "watch", "--every", "1h", "127.77.46.50", "--ports", "4399", "--db", db, "--tick", "200ms")
+		out := new(lockedBuffer)
+		c.Stderr = out
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return c, out
+	}
+	waitGroup := func(what string, ok func(*store.WatchGroup) bool) *store.WatchGroup {
+		t.Helper()
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			if st, err := store.Open(ctx, db); err == nil {
+				g, err := st.GetWatchGroup(ctx, "default")
+				st.Close()
+				if err == nil && ok(g) {
+					return g
+				}
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s", what)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	w1, _ := start()
+	first := waitGroup("the first scan to start", func(g *store.WatchGroup) bool { return g.LastStatus == store.ScanRunning })
+	_ = w1.Process.Kill()
+	_ = w1.Wait()
+
+	w2, log2 := start()
+	second := waitGroup("a second scan", func(g *store.WatchGroup) bool {
+		return g.LastScanID != first.LastScanID && g.LastScanID != ""
+	})
+	_ = w2.Process.Signal(syscall.SIGINT)
+	_ = w2.Wait()
+	if !strings.Contains(log2.String(), "left interrupted by the previous watcher") {
+		t.Errorf("recovery not logged:\n%s", log2.String())
+	}
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sc, err := st.GetScan(ctx, first.LastScanID)
+	if err != nil || sc.Status != store.ScanInterrupted {
+		t.Errorf("the killed watcher's scan: %+v, %v", sc, err)
+	}
+	if second.LastRun == nil || second.LastRun.Sub(*first.LastRun) > 30*time.Second {
+		t.Errorf("second run %v, first %v: the group waited for its interval", second.LastRun, first.LastRun)
+	}
+}

@@ -1,9 +1,9 @@
 package watch
 
 import (
-	"context"
 	"fmt"
 	"net"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -96,4 +96,9 @@ const (
 	wipeMost = `for i=41,1200 do redis.call('DEL', 'user:'..i) end return 1`
 )
 
-var _ = context.Background
+func writeFile(t *testing.T, path, body string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
