@@ -227,9 +227,6 @@ func (s *scanner) value(path []byte, k keyCtx, v []byte) {
 	if len(v) > s.e.opts.MaxValue {
 		v = v[:s.e.opts.MaxValue]
 	}
-	if k != 0 && s.field(path, k, v) {
-		return
-	}
 	if !s.nesting && len(v) >= 2 && (v[0] == '{' && v[len(v)-1] == '}' || v[0] == '[' && v[len(v)-1] == ']') {
 		// JSON inside a string ("payload": "{\"card_number\": ...}"): walk
 		// it under this path so that its field names give context.
@@ -243,6 +240,9 @@ func (s *scanner) value(path []byte, k keyCtx, v []byte) {
 			s.nesting = false
 			return
 		}
+	}
+	if k != 0 && s.field(path, k, v) {
+		return
 	}
 	s.text(path, k, v)
 }

@@ -52,6 +52,8 @@ func TestFieldContext(t *testing.T) {
 		// key=value and key: value in text use the field handlers.
 		{`{"note":"customer phone: 0412 345 678, card=4111111111111111; ssn 078-05-1120"}`, []string{"note/phone", "note/credit_card"}, []string{"note/ssn"}},
 		// JSON serialised in a string is walked with its own field names.
+		{`{"credentials":"{\"type\":\"service_account\",\"client_email\":\"svc@proj.iam.gserviceaccount.com\",\"private_key\":\"-----BEGIN PRIVATE KEY-----\\nMIIE\\n-----END PRIVATE KEY-----\\n\"}"}`,
+			[]string{"credentials.client_email/email", "credentials.private_key/private_key"}, []string{"credentials/generic_api_key"}},
 		{`{"payload":"{\"card_number\":\"4111111111111111\",\"order_id\":\"4111111111111111\",\"tags\":[\"a\"]}"}`, []string{"payload.card_number/credit_card"}, []string{"payload.order_id/credit_card"}},
 		{`{"from":1704067200,"to":"1735689599000","text":"the report covers the whole year for everyone"}`, nil, []string{"from/phone", "to/phone"}},
 	} {
