@@ -78,6 +78,16 @@ func (e *Engine) get() *scanner {
 }
 
 func (e *Engine) put(s *scanner) {
+	// Do not keep a huge unescape buffer alive in an idle scanner.
+	if cap(s.w.valBuf) > 1<<20 {
+		s.w.valBuf = nil
+	}
+	if cap(s.nested.valBuf) > 1<<20 {
+		s.nested.valBuf = nil
+	}
+	if cap(s.pending) > 1024 {
+		s.pending = nil
+	}
 	select {
 	case e.free <- s:
 	default:
