@@ -22,8 +22,8 @@ type ServerError struct{ Msg string }
 func (e *ServerError) Error() string { return "redis: " + e.Msg }
 
 // Unwrap maps Redis' refusals to probe.ErrAuthRequired: NOAUTH (requirepass
-// or ACL), DENIED (protected mode: no password, but remote clients refused)
-// and WRONGPASS.
+// or ACL), DENIED (protected mode: no password, but remote clients refused),
+// WRONGPASS, and NOPERM (the ACL default user may not run the command).
 func (e *ServerError) Unwrap() error {
 	if isAuthError(e.Msg) {
 		return probe.ErrAuthRequired
@@ -34,7 +34,7 @@ func (e *ServerError) Unwrap() error {
 func isAuthError(msg string) bool {
 	code, _, _ := strings.Cut(msg, " ")
 	switch code {
-	case "NOAUTH", "DENIED", "WRONGPASS":
+	case "NOAUTH", "DENIED", "WRONGPASS", "NOPERM":
 		return true
 	}
 	return false

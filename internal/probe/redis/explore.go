@@ -76,6 +76,11 @@ func (p Probe) Explore(ctx context.Context, env *probe.Env, t probe.Target, ev *
 		if w.truncated {
 			ds.Truncated = true
 		}
+		if isServerError(err) { // e.g. NOPERM for SELECT or SCAN: this database stays uncounted in samples
+			ds.Truncated = true
+			ev.Errors = append(ev.Errors, fmt.Sprintf("db%d: %v", dbs[i].DB, err))
+			continue
+		}
 		if err != nil {
 			walkErr = err
 			break

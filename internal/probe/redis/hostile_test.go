@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"io"
 	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -119,4 +120,52 @@ func (zeroReader) Read(p []byte) (int, error) {
 		p[i] = 'A'
 	}
 	return len(p), nil
+}
+
+// scripted answers each command by name; unknown commands get -ERR.
+func scripted(answers map[string]string) func(net.Conn) {
+	return func(c net.Conn) {
+		r := redis.NewReader(bufio.NewReader(c), redis.Limits{MaxReply: 1 << 20, MaxBulk: 1 << 20, MaxElements: 1000, MaxDepth: 4})
+		for {
+			v, err := r.ReadReply()
+			if err != nil || len(v.Array) == 0 {
+				return
+			}
+			a, ok := answers[strings.ToUpper(v.Array[0].String())]
+			if !ok {
+				a = "-ERR unknown command\r\n"
+			}
+			io.WriteString(c, a)
+		}
+	}
+}
+
+func TestProtectedModeIsAuthRequired(t *testing.T) {
+	denied := "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user.\r\n"
+	tg := fakeServer(t, scripted(map[string]string{"PING": denied, "INFO": denied}))
+	env := testEnv()
+	svc, err := redis.New().Identify(ctx(t), env, tg)
+	if err != nil || svc == nil || svc.Info["auth"] != "DENIED" {
+		t.Fatalf("Identify = %+v, %v", svc, err)
+	}
+	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
+	probe.Explore(ctx(t), env, redis.New(), tg, ev)
+	if ev.Status != event.StatusAuthRequired || ev.Access.Anonymous || !strings.Contains(ev.Access.Proof, "protected mode") {
+		t.Errorf("status %s access %+v", ev.Status, ev.Access)
+	}
+}
+
+func TestNoPermOnScanKeepsOpen(t *testing.T) {
+	info := "# Server\r\nredis_version:7.2.0\r\n# Keyspace\r\ndb0:keys=5,expires=0,avg_ttl=0\r\n"
+	tg := fakeServer(t, scripted(map[string]string{
+		"INFO":   "$" + strconv.Itoa(len(info)) + "\r\n" + info + "\r\n",
+		"CLIENT": "+OK\r\n", "SELECT": "+OK\r\n",
+		"SCAN": "-NOPERM User default has no permissions to run the 'scan' command\r\n",
+	}))
+	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
+	probe.Explore(ctx(t), testEnv(), redis.New(), tg, ev)
+	if ev.Status != event.StatusOpen || ev.Access.Level != event.AccessMetadata || !ev.Dataset.Truncated ||
+		*ev.Dataset.Containers[0].Documents != 5 {
+		t.Errorf("status %s access %+v dataset %+v errors %v", ev.Status, ev.Access, ev.Dataset, ev.Errors)
+	}
 }
