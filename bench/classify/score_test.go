@@ -1,6 +1,7 @@
 package classifybench
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -53,4 +54,25 @@ func BenchmarkClassify(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n)/float64(b.N)/float64(len(docs)), "detections/doc")
+}
+
+// BenchmarkReadAndClassify adds the JSON Lines reader (what `leakwatch
+// classify` does per file, without output).
+func BenchmarkReadAndClassify(b *testing.B) {
+	var file []byte
+	for _, d := range Generate(1, 20000) {
+		file = append(append(file, d.Data...), '\n')
+	}
+	e := classify.New(classify.Options{})
+	b.SetBytes(int64(len(file)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_, err := classify.ReadDocuments(bytes.NewReader(file), "corpus.jsonl", classify.ReadOptions{}, func(d classify.InputDoc) error {
+			e.Document(d.Data, d.Format, func(classify.Detection) {})
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
 }
