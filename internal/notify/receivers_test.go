@@ -24,7 +24,6 @@ const testIP = "127.77.46.1"
 
 // hookReceiver answers 503 while down, else records each delivery.
 type hookReceiver struct {
-	t      *testing.T
 	secret []byte
 	down   atomic.Bool
 
@@ -70,12 +69,16 @@ func (h *hookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func startHookReceiver(t *testing.T, secret []byte) (*hookReceiver, string) {
+	return startHookReceiverB(t, secret)
+}
+
+func startHookReceiverB(t testing.TB, secret []byte) (*hookReceiver, string) {
 	t.Helper()
 	ln, err := net.Listen("tcp", testIP+":0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &hookReceiver{t: t, secret: secret, hooks: map[string]int{}}
+	h := &hookReceiver{secret: secret, hooks: map[string]int{}}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
