@@ -11,10 +11,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/leakwatch/leakwatch/internal/diff"
+	"github.com/leakwatch/leakwatch/internal/store"
 )
 
 func init() {
-	var db string
+	var db, exposure string
 	var asJSON, all bool
 	th := diff.DefaultThresholds
 	cmd := &cobra.Command{
@@ -25,7 +26,8 @@ ones; with one ID, that scan against the newest finished one). Changed means
 new or vanished containers, document counts up or down beyond --threshold,
 new sensitive data types, or another severity.`,
 		Example: `  leakwatch diff
-  leakwatch diff 20261203-020000-1a2b 20261204-020000-3c4d --json`,
+  leakwatch diff 20261203-020000-1a2b 20261204-020000-3c4d --json
+  leakwatch diff --exposure 10.0.0.7:6379/redis   # per-container counts over time`,
 		Args: cobra.MaximumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if th.Ratio < 0 || th.MinDelta < 0 {
@@ -37,6 +39,12 @@ new sensitive data types, or another severity.`,
 			}
 			defer st.Close()
 			ctx := cmd.Context()
+			if exposure != "" {
+				if len(args) > 0 {
+					return errors.New("--exposure takes no scan IDs")
+				}
+				return exposureHistory(cmd, st, exposure, asJSON)
+			}
 			var a, b string
 			switch len(args) {
 			case 2:
@@ -76,9 +84,39 @@ new sensitive data types, or another severity.`,
 	fl.StringVar(&db, "db", "", "database `PATH` (default $XDG_DATA_HOME/leakwatch/leakwatch.db)")
 	fl.BoolVar(&asJSON, "json", false, "print the comparison as JSON")
 	fl.BoolVar(&all, "all", false, "also list unchanged exposures")
+	fl.StringVar(&exposure, "exposure", "", "instead, show the container counts of exposure `FINGERPRINT` (ip:port/service) in every scan")
 	fl.Float64Var(&th.Ratio, "threshold", th.Ratio, "report a container whose document count moved by at least this share (0.2 = 20%)")
 	fl.Int64Var(&th.MinDelta, "min-delta", th.MinDelta, "ignore count changes smaller than this many documents")
 	rootCmd.AddCommand(cmd)
+}
+
+// exposureHistory prints an exposure's per-container counts over time.
+func exposureHistory(cmd *cobra.Command, st *store.Store, fp string, asJSON bool) error {
+	ctx := cmd.Context()
+	if _, err := st.GetExposure(ctx, fp); err != nil {
+		return err
+	}
+	points, err := st.ContainerHistory(ctx, fp)
+	if err != nil {
+		return err
+	}
+	out := cmd.OutOrStdout()
+	if asJSON {
+		enc := json.NewEncoder(out)
+		for _, p := range points {
+			if err := enc.Encode(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SCAN\tTIME\tCONTAINER\tDOCUMENTS\tBYTES")
+	for _, p := range points {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.ScanID, p.Time.Local().Format("2006-01-02 15:04"), p.Name,
+			ptrCount(p.Documents), ptrCount(p.Bytes))
+	}
+	return tw.Flush()
 }
 
 func writeDiff(out io.Writer, res *diff.Result, all bool) error {

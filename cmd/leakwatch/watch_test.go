@@ -134,6 +134,11 @@ func TestDiffThenWatchCLI(t *testing.T) {
 	if out, _, _ := runCLI(t, "diff", "--db", db); !strings.Contains(out, "changed") || !strings.Contains(out, "200 → 600") {
 		t.Errorf("diff table:\n%s", out)
 	}
+	out, _, code = runCLI(t, "diff", "--exposure", addr+"/redis", "--db", db)
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); code != 0 || len(lines) != 3 ||
+		!strings.Contains(lines[1], "db0") || !strings.Contains(lines[1], "200") || !strings.Contains(lines[2], "600") {
+		t.Errorf("container history: exit %d\n%s", code, out)
+	}
 
 	// The watcher, configured by file, with a webhook receiver.
 	var mu sync.Mutex
