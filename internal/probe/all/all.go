@@ -3,6 +3,7 @@ package all
 
 import (
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/cassandra"
 	"github.com/leakwatch/leakwatch/internal/probe/clickhouse"
 	"github.com/leakwatch/leakwatch/internal/probe/couchdb"
 	"github.com/leakwatch/leakwatch/internal/probe/elastic"
@@ -42,6 +43,7 @@ func Probes() []probe.Probe {
 		clickhouse.New(),
 		rabbitmq.New(),
 		solr.New(),
+		cassandra.New(),
 	}
 }
 
