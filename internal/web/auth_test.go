@@ -247,7 +247,7 @@ func TestSecurityHeaders(t *testing.T) {
 			t.Errorf("%s: CSP allows inline code: %q", path, csp)
 		}
 		if h.Get("X-Frame-Options") != "DENY" || h.Get("X-Content-Type-Options") != "nosniff" ||
-			h.Get("Referrer-Policy") != "no-referrer" {
+			h.Get("Referrer-Policy") != "same-origin" {
 			t.Errorf("%s: headers %v", path, h)
 		}
 	}

@@ -38,7 +38,13 @@ func (srv *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (srv *Server) showLogin(w http.ResponseWriter, r *http.Request, code int, msg string) {
+	// Reuse the browser's form token when it has one: a second tab, or the
+	// browser's own favicon request bounced here, must not invalidate the
+	// form already on screen.
 	tok := randomString(32)
+	if c, err := r.Cookie(srv.cookieName(loginCSRFCookie)); err == nil && len(c.Value) == len(tok) {
+		tok = c.Value
+	}
 	http.SetCookie(w, srv.cookie(loginCSRFCookie, tok, loginCSRFMaxAge))
 	next := r.URL.Query().Get("next")
 	if r.Method == http.MethodPost {
@@ -61,6 +67,8 @@ func (srv *Server) login(w http.ResponseWriter, r *http.Request) {
 	c, err := r.Cookie(srv.cookieName(loginCSRFCookie))
 	if err != nil || !sameToken(c.Value, r.PostFormValue(csrfField)) ||
 		(r.Header.Get("Origin") != "" && !sameOrigin(r.Header.Get("Origin"), r)) {
+		srv.cfg.Log.Warn("web: login form refused: no matching form token or a foreign Origin",
+			"remote", r.RemoteAddr, "cookie", err == nil, "origin", r.Header.Get("Origin"))
 		srv.showLogin(w, r, http.StatusForbidden, "The form expired. Try again.")
 		return
 	}
