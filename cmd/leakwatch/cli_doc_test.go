@@ -15,7 +15,7 @@ func TestCLIDocCoversFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"scan", "scans", "show"} {
+	for _, name := range []string{"scan", "scans", "show", "report", "verify"} {
 		cmd, _, err := rootCmd.Find([]string{name})
 		if err != nil || cmd.Name() != name {
 			t.Fatalf("command %s: %v", name, err)
