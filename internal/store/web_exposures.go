@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -76,9 +77,11 @@ func (f WebFilter) where() (string, []any, error) {
 			return "", nil, fmt.Errorf("store: search text longer than %d bytes", maxQuery)
 		}
 		pat := "%" + likeEscaper.Replace(q) + "%"
+		// One pass over the containers (their covering index) instead of
+		// one lookup per exposure: the search stays linear in the store.
 		where = append(where, `(fingerprint LIKE ?S ESCAPE '\' OR host LIKE ?S ESCAPE '\' OR product LIKE ?S ESCAPE '\'
-			OR version LIKE ?S ESCAPE '\' OR EXISTS (SELECT 1 FROM containers c WHERE c.service_id = last_service_id
-			AND (c.name LIKE ?S ESCAPE '\' OR c.parent LIKE ?S ESCAPE '\')))`)
+			OR version LIKE ?S ESCAPE '\' OR last_service_id IN (SELECT service_id FROM containers
+			WHERE name LIKE ?S ESCAPE '\' OR parent LIKE ?S ESCAPE '\'))`)
 		args = append(args, pat)
 	}
 	if !f.Since.IsZero() {
@@ -102,17 +105,23 @@ func (s *Store) WebExposures(ctx context.Context, f WebFilter, p Page) ([]Exposu
 	}
 	// Numbered parameters: the text search uses its pattern several times.
 	cond, args = numberParams(cond, args)
-	var total int
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM exposures`+cond, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: %w", err)
-	}
 	if p.Limit <= 0 {
 		p.Limit = 100
 	}
 	n := len(args)
-	rows, err := s.r.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM exposures%s
-		ORDER BY open DESC, %s DESC, last_seen DESC, fingerprint DESC LIMIT ?%d OFFSET ?%d`,
-		exposureCols, cond, severityOrder, n+1, n+2), append(args, p.Limit, max(p.Offset, 0))...)
+	order := fmt.Sprintf(` ORDER BY open DESC, %s DESC, last_seen DESC, fingerprint DESC LIMIT ?%d OFFSET ?%d`,
+		severityOrder, n+1, n+2)
+	if strings.TrimSpace(f.Query) != "" {
+		// A text search reads every row whatever the page: count in the
+		// same pass (a window) instead of a second full scan.
+		return s.webExposuresCounted(ctx, cond, order, append(args, p.Limit, max(p.Offset, 0)))
+	}
+	var total int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM exposures`+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: %w", err)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+exposureCols+` FROM exposures`+cond+order,
+		append(args, p.Limit, max(p.Offset, 0))...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: %w", err)
 	}
@@ -126,6 +135,43 @@ func (s *Store) WebExposures(ctx context.Context, f WebFilter, p Page) ([]Exposu
 		out = append(out, *e)
 	}
 	return out, total, rows.Err()
+}
+
+func (s *Store) webExposuresCounted(ctx context.Context, cond, order string, args []any) ([]Exposure, int, error) {
+	// The window materialises every match: only the page's keys are
+	// carried through it, the page's rows are read by key after.
+	rows, err := s.r.QueryContext(ctx, `SELECT fingerprint, count(*) OVER () FROM exposures`+cond+order, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: %w", err)
+	}
+	var keys []string
+	total := 0
+	for rows.Next() {
+		var fp string
+		if err := rows.Scan(&fp, &total); err != nil {
+			rows.Close()
+			return nil, 0, fmt.Errorf("store: %w", err)
+		}
+		keys = append(keys, fp)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, 0, fmt.Errorf("store: %w", err)
+	}
+	if len(keys) == 0 && args[len(args)-1].(int) > 0 {
+		// Past the last page the window saw no row: count without it.
+		if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM exposures`+cond, args[:len(args)-2]...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("store: %w", err)
+		}
+	}
+	out := make([]Exposure, 0, len(keys))
+	for _, fp := range keys {
+		e, err := s.GetExposure(ctx, fp)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, *e)
+	}
+	return out, total, nil
 }
 
 // numberParams turns the "?" placeholders of cond into ?N in argument
