@@ -108,11 +108,8 @@ func runServe(ctx context.Context, o serveOptions, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	if !useTLS && !loopbackAddr(ln.Addr()) {
-		fmt.Fprintf(stderr, "\n%s\n!! WARNING: serving on %s WITHOUT TLS.\n"+
-			"!! The admin token and session cookies cross the network in the clear, and the\n"+
-			"!! pages list exposed datastores. Bind 127.0.0.1, or use --tls-cert/--tls-key.\n%s\n\n",
-			strings.Repeat("!", 78), ln.Addr(), strings.Repeat("!", 78))
+	if !useTLS {
+		fmt.Fprint(stderr, plainHTTPWarning(ln.Addr()))
 	}
 	scheme := "http"
 	if useTLS {
@@ -139,6 +136,18 @@ func runServe(ctx context.Context, o serveOptions, stdout, stderr io.Writer) err
 	shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return hs.Shutdown(shutCtx)
+}
+
+// plainHTTPWarning is the loud warning for serving plain HTTP beyond this
+// machine ("" on loopback).
+func plainHTTPWarning(a net.Addr) string {
+	if loopbackAddr(a) {
+		return ""
+	}
+	bar := strings.Repeat("!", 78)
+	return fmt.Sprintf("\n%s\n!! WARNING: serving on %s WITHOUT TLS.\n"+
+		"!! The admin token and session cookies cross the network in the clear, and the\n"+
+		"!! pages list exposed datastores. Bind 127.0.0.1, or use --tls-cert/--tls-key.\n%s\n\n", bar, a, bar)
 }
 
 // loopbackAddr reports whether the listener is reachable from this machine

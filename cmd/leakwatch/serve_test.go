@@ -3,7 +3,15 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -15,7 +23,7 @@ import (
 )
 
 var (
-	listenLine = regexp.MustCompile(`listening on (http://\S+)/`)
+	listenLine = regexp.MustCompile(`listening on (https?://\S+)/`)
 	tokenLine  = regexp.MustCompile(`^\s+(lwt_\S+)$`)
 )
 
@@ -80,11 +88,10 @@ func TestServeTokenOnceAndAuth(t *testing.T) {
 		t.Fatalf("login form: %d", c)
 	}
 	// A second server on the same store prints no token and takes the same one.
-	base2, token2 := startServe(t, db)
+	base, token2 := startServe(t, db)
 	if token2 != "" {
 		t.Fatal("the token was printed again")
 	}
-	base = base2
 	if c := get("/api/v1/scans", "Bearer "+token); c != 200 {
 		t.Fatalf("token after restart: %d", c)
 	}
@@ -94,6 +101,12 @@ func TestServeWarnsWithoutTLSOffLoopback(t *testing.T) {
 	if !loopbackAddr(mustTCPAddr(t, "127.0.0.1:1")) || loopbackAddr(mustTCPAddr(t, "0.0.0.0:1")) ||
 		loopbackAddr(mustTCPAddr(t, "[::]:1")) || !loopbackAddr(mustTCPAddr(t, "[::1]:1")) {
 		t.Fatal("loopbackAddr is wrong")
+	}
+	if w := plainHTTPWarning(mustTCPAddr(t, "0.0.0.0:8484")); !strings.Contains(w, "WITHOUT TLS") {
+		t.Fatalf("no warning for a wildcard bind: %q", w)
+	}
+	if w := plainHTTPWarning(mustTCPAddr(t, "127.0.0.1:8484")); w != "" {
+		t.Fatalf("a warning on loopback: %q", w)
 	}
 	_, stderr, code := runCLI(t, "serve", "--tls-cert", "x.pem")
 	if code != exitFailure || !strings.Contains(stderr, "--tls-key") {
@@ -108,4 +121,52 @@ func mustTCPAddr(t *testing.T, s string) *net.TCPAddr {
 		t.Fatal(err)
 	}
 	return a
+}
+
+func TestServeTLS(t *testing.T) {
+	dir := t.TempDir()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, NotBefore: time.Now().Add(-time.Hour),
+		NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, _ := x509.MarshalECPrivateKey(key)
+	certPath, keyPath := filepath.Join(dir, "c.pem"), filepath.Join(dir, "k.pem")
+	os.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600)
+	base, _ := startServe(t, filepath.Join(dir, "lw.db"), "--tls-cert", certPath, "--tls-key", keyPath)
+	if !strings.HasPrefix(base, "https://") {
+		t.Fatalf("TLS server announced %s", base)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(must(x509.ParseCertificate(der)))
+	c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	resp, err := c.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Strict-Transport-Security") == "" {
+		t.Fatalf("over TLS: %d, HSTS %q", resp.StatusCode, resp.Header.Get("Strict-Transport-Security"))
+	}
+	var secure bool
+	for _, ck := range resp.Cookies() {
+		secure = secure || (strings.HasPrefix(ck.Name, "__Host-") && ck.Secure)
+	}
+	if !secure {
+		t.Fatalf("cookies over TLS are not Secure with the __Host- prefix: %v", resp.Header["Set-Cookie"])
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
