@@ -44,11 +44,13 @@ func (s *Store) SaveWatchGroup(ctx context.Context, name string, config json.Raw
 }
 
 // WatchGroupRan records the start of a group's scan (status "running") or
-// its end.
+// its end. A run that failed before its scan was recorded (scanID "")
+// keeps the previous scan's ID.
 func (s *Store) WatchGroupRan(ctx context.Context, name string, started time.Time, scanID, status, errText string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE watch_groups SET last_run = ?, last_scan_id = ?, last_status = ?, last_error = ?,
-			updated = ? WHERE name = ?`, fmtTime(started), scanID, status, errText, fmtTime(time.Now()), name)
+		_, err := tx.ExecContext(ctx, `UPDATE watch_groups SET last_run = ?,
+			last_scan_id = CASE WHEN ? = '' THEN last_scan_id ELSE ? END, last_status = ?, last_error = ?,
+			updated = ? WHERE name = ?`, fmtTime(started), scanID, scanID, status, errText, fmtTime(time.Now()), name)
 		return err
 	})
 }

@@ -268,7 +268,11 @@ func (w *Watcher) runGroup(ctx context.Context, name string) error {
 		}
 	})
 	errText := ""
-	if err != nil {
+	switch {
+	case err != nil && ctx.Err() != nil:
+		// Stopped while starting: not a failure, run it again first thing.
+		res.Status, err = store.ScanInterrupted, nil
+	case err != nil:
 		errText = err.Error()
 		if res.Status == "" {
 			res.Status = store.ScanFailed
