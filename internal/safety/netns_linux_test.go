@@ -203,6 +203,12 @@ func startCapture(t *testing.T, n *netns, iface string) *capture {
 			return err
 		}
 		tv := unix.NsecToTimeval((100 * time.Millisecond).Nanoseconds())
+		// Kernel timestamps: a loaded machine may read frames late, but
+		// their times must be when they crossed the interface.
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
+			unix.Close(fd)
+			return err
+		}
 		if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
 			unix.Close(fd)
 			return err
@@ -221,8 +227,9 @@ func startCapture(t *testing.T, n *netns, iface string) *capture {
 func (c *capture) loop() {
 	defer close(c.done)
 	buf := make([]byte, 256) // headers are enough
+	oob := make([]byte, 128)
 	for !c.stopped.Load() {
-		n, from, err := unix.Recvfrom(c.fd, buf, 0)
+		n, oobn, _, from, err := unix.Recvmsg(c.fd, buf, oob, 0)
 		if err == unix.EAGAIN || err == unix.EINTR {
 			continue // the 100 ms receive timeout: look at stopped again
 		}
@@ -231,6 +238,9 @@ func (c *capture) loop() {
 		}
 		c.mu.Lock()
 		f := parseFrame(buf[:n])
+		if at, ok := kernelTime(oob[:oobn]); ok {
+			f.at = at
+		}
 		if ll, ok := from.(*unix.SockaddrLinklayer); ok {
 			f.outgoing = ll.Pkttype == unix.PACKET_OUTGOING
 		}
@@ -252,6 +262,22 @@ func (c *capture) snapshot() []frame {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return append([]frame(nil), c.frames...)
+}
+
+// kernelTime extracts the SCM_TIMESTAMPNS control message.
+func kernelTime(oob []byte) (time.Time, bool) {
+	msgs, err := unix.ParseSocketControlMessage(oob)
+	if err != nil {
+		return time.Time{}, false
+	}
+	for _, m := range msgs {
+		if m.Header.Level == unix.SOL_SOCKET && m.Header.Type == unix.SCM_TIMESTAMPNS && len(m.Data) >= 16 {
+			sec := int64(binary.NativeEndian.Uint64(m.Data[0:8]))
+			nsec := int64(binary.NativeEndian.Uint64(m.Data[8:16]))
+			return time.Unix(sec, nsec), true
+		}
+	}
+	return time.Time{}, false
 }
 
 func parseFrame(b []byte) frame {

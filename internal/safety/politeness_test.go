@@ -22,7 +22,8 @@ import (
 // TestRateLimitAtReceivers: 150 listening ports on ten hosts, scanned by
 // the pipeline at --rate 100. Every listener timestamps each connection it
 // accepts; no 250 ms window, over all hosts together, may hold more than
-// rate/4 (+2 for the token bucket's burst and timer jitter), and the
+// rate/4 (+rate/20+2 for the token bucket's burst and accept jitter on a
+// loaded machine, as internal/discover's own test allows), and the
 // attempts must be spread over at least (n-1)/rate.
 func TestRateLimitAtReceivers(t *testing.T) {
 	const rate, hosts, ports = 100, 10, 15
@@ -52,7 +53,7 @@ func TestRateLimitAtReceivers(t *testing.T) {
 		t.Fatalf("receivers accepted %d connections, want %d (one per port)", len(times), n)
 	}
 	window := 250 * time.Millisecond
-	if got, limit := maxInWindow(times, window), rate/4+2; got > limit {
+	if got, limit := maxInWindow(times, window), rate/4+rate/20+2; got > limit {
 		t.Errorf("%d connections within %v at the receivers, limit %d (--rate %d)", got, window, limit, rate)
 	}
 	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
