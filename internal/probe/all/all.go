@@ -9,6 +9,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/probe/elastic"
 	"github.com/leakwatch/leakwatch/internal/probe/etcd"
 	"github.com/leakwatch/leakwatch/internal/probe/influxdb"
+	"github.com/leakwatch/leakwatch/internal/probe/kafka"
 	"github.com/leakwatch/leakwatch/internal/probe/memcached"
 	"github.com/leakwatch/leakwatch/internal/probe/mongo"
 	"github.com/leakwatch/leakwatch/internal/probe/mysql"
@@ -44,6 +45,7 @@ func Probes() []probe.Probe {
 		rabbitmq.New(),
 		solr.New(),
 		cassandra.New(),
+		kafka.New(),
 	}
 }
 
