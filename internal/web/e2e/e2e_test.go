@@ -111,6 +111,10 @@ func fillStore(t *testing.T, db string) (fromLab bool) {
 	if _, err := st.RecordEvent(ctx, webtest.HostileEvent(sc.ID, time.Now().UTC())); err != nil {
 		t.Fatal(err)
 	}
+	// A server with 10,000 indices: the detail page must stay one screenful wide and paged.
+	if _, err := st.RecordEvent(ctx, webtest.OpenEvent(sc.ID, "198.51.100.14", 9200, "opensearch", 10_000, time.Now().UTC())); err != nil {
+		t.Fatal(err)
+	}
 	if err := st.FinishScan(ctx, sc.ID, store.Finish{Status: store.ScanDone}); err != nil {
 		t.Fatal(err)
 	}
@@ -334,11 +338,25 @@ func TestDashboardInChromium(t *testing.T) {
 	if n := eval(`String(document.querySelectorAll("main img, main script, main [onerror]").length)`); n != "0" {
 		t.Errorf("the hostile names became %s elements", n)
 	}
-	// Long names wrap instead of widening the page.
+	// Long names wrap instead of widening the page or their table.
 	if w := eval(`String(document.documentElement.scrollWidth > window.innerWidth + 2)`); w != "false" {
 		t.Errorf("the detail page scrolls sideways")
 	}
+	if w := eval(`String([...document.querySelectorAll("main .scroll")].some(e => e.scrollWidth > e.clientWidth + 2))`); w != "false" {
+		t.Errorf("a table of the detail page is wider than the page (a long name does not wrap)")
+	}
 	shot("05-hostile-detail")
+	do("10,000 containers", chromedp.Navigate(base+"/exposure?fp=198.51.100.14:9200/opensearch&ipage=100"),
+		chromedp.WaitVisible(chromedp.CSS("#inv-h")))
+	if n := eval(`String(document.querySelectorAll("#inventory tbody tr").length)`); n != "100" {
+		t.Errorf("the last inventory page of 10,000 containers has %s rows, want 100", n)
+	}
+	if c := text("#inventory caption"); c != "Page 100 of 100" {
+		t.Errorf("inventory caption %q", c)
+	}
+	if w := eval(`String(document.documentElement.scrollWidth > window.innerWidth + 2)`); w != "false" {
+		t.Errorf("the 10,000-container page scrolls sideways")
+	}
 	do("scans", chromedp.Navigate(base+"/scans"), chromedp.WaitVisible(chromedp.CSS("main table")))
 	shot("06-scans")
 	do("watch", chromedp.Navigate(base+"/watch"), chromedp.WaitVisible(chromedp.CSS("#groups-h")))
@@ -354,7 +372,7 @@ func TestDashboardInChromium(t *testing.T) {
 		t.Errorf("a page opened dialogs (executed script): %q", dialogs)
 	}
 	if len(violations) > 0 {
-		t.Errorf("console errors or CSP violations: %q", violations)
+		t.Errorf("%d console errors or CSP violations, the first: %q", len(violations), violations[0])
 	}
 	t.Logf("lab scan: %v", fromLab)
 }

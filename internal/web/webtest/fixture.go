@@ -6,6 +6,7 @@ package webtest
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/leakwatch/leakwatch/internal/assess"
@@ -20,6 +21,10 @@ const (
 	XSSAttr   = `"><img src=x onerror=alert(1)>`
 	XSSURL    = `javascript:alert(1)`
 )
+
+// LongName is an index name with no place to break: it must wrap, not
+// widen the page.
+var LongName = "logs-" + strings.Repeat("averyveryverylongindexname", 12)
 
 // Hostile lists the planted strings.
 var Hostile = []string{XSSScript, XSSAttr, XSSURL}
@@ -73,6 +78,9 @@ func HostileEvent(scanID string, when time.Time) *event.Event {
 	ev.Dataset.Containers[1].Name = XSSAttr
 	ev.Dataset.Containers[2].Name = XSSURL
 	ev.Dataset.Containers[2].Parent = XSSScript
+	ev.Dataset.Containers = append(ev.Dataset.Containers, event.Container{Kind: "index", Name: LongName,
+		Documents: event.Int64(1)})
+	ev.Dataset.ComputeTotals()
 	ev.Findings = []event.Finding{{Container: XSSScript, Field: XSSAttr, Type: "email", Rule: "email", Confidence: "high",
 		Count: 1, Documents: 1, Examples: []string{XSSScript, XSSAttr, XSSURL}}}
 	ev.Indicators = []event.Indicator{{Kind: "ransom-note", Container: XSSAttr, Detail: XSSScript}}
