@@ -51,6 +51,8 @@ type scanArgs struct {
 	Sample        int      `json:"sample"`
 	AllowReserved bool     `json:"allow_reserved,omitempty"`
 	Seed          uint64   `json:"seed"`
+	// NoDefaultCredentials: no default-credential logins (probe.Limits).
+	NoDefaultCredentials bool `json:"no_default_credentials,omitempty"`
 }
 
 type scanFlags struct {
@@ -59,6 +61,7 @@ type scanFlags struct {
 	rate, concurrency, perHost, sample           int
 	timeout                                      time.Duration
 	json, noStore, quiet, allowReserved          bool
+	noDefaultCredentials                         bool
 	checkpointEvery                              time.Duration
 }
 
@@ -98,6 +101,8 @@ Exit status: 0 nothing readable found, 1 at least one open exposure, 2 error.`,
 	fl.BoolVar(&f.noStore, "no-store", false, "do not record the scan (it cannot be resumed)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress line and no summary table")
 	fl.BoolVar(&f.allowReserved, "allow-reserved", false, "allow reserved, multicast and documentation ranges")
+	fl.BoolVar(&f.noDefaultCredentials, "no-default-credentials", false,
+		"never log in with a protocol's default user (postgres without a password, MySQL root with an empty password, RabbitMQ guest/guest)")
 	fl.DurationVar(&f.checkpointEvery, "checkpoint-every", time.Second, "how often the scan's progress is saved")
 	_ = fl.MarkHidden("checkpoint-every")
 	rootCmd.AddCommand(cmd)
@@ -145,6 +150,7 @@ func runScan(cmd *cobra.Command, posArgs []string, f *scanFlags) error {
 	limits := probe.DefaultLimits()
 	limits.ConnectTimeout = timeout
 	limits.Sample = args.Sample
+	limits.NoDefaultCredentials = args.NoDefaultCredentials
 	cfg := scan.Config{
 		Items: sc.Items, Total: sc.Len(), CheckpointEvery: f.checkpointEvery,
 		Discover: discover.Config{Rate: args.Rate, Concurrency: args.Concurrency, PerHost: args.PerHost, Timeout: timeout},
@@ -284,7 +290,7 @@ func finishScan(ctx context.Context, st *store.Store, id string, sc *scope.Scope
 // newScanArgs gathers a new scan's settings from the command line.
 func newScanArgs(cmd *cobra.Command, posArgs []string, f *scanFlags) (scanArgs, error) {
 	a := scanArgs{Rate: f.rate, Concurrency: f.concurrency, PerHost: f.perHost, Timeout: f.timeout.String(),
-		Sample: f.sample, AllowReserved: f.allowReserved, Seed: randomSeed()}
+		Sample: f.sample, AllowReserved: f.allowReserved, Seed: randomSeed(), NoDefaultCredentials: f.noDefaultCredentials}
 	if f.sample < 0 || f.rate <= 0 || f.concurrency <= 0 || f.perHost <= 0 || f.timeout <= 0 {
 		return a, errors.New("--sample must be >= 0; --rate, --concurrency, --per-host and --timeout > 0")
 	}

@@ -15,6 +15,7 @@ type Status string
 const (
 	StatusOpen          Status = "open"           // data or metadata readable without credentials
 	StatusAuthRequired  Status = "auth-required"  // identified, but the server demands credentials
+	StatusNotTested     Status = "not-tested"     // identified; access untested: only a default-credential login could tell, and it was forbidden
 	StatusNotIdentified Status = "not-identified" // port open, no probe recognised the service
 	StatusRefused       Status = "refused"        // connection refused or reset
 	StatusTimeout       Status = "timeout"        // a time budget ran out

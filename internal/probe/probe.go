@@ -74,6 +74,13 @@ type Limits struct {
 	Sample          int           // documents sampled per container (0 = read no content)
 	MaxSampleBytes  int           // bytes kept per sampled document
 	MaxDepth        int           // nesting depth accepted when parsing
+	// NoDefaultCredentials forbids even the one login a probe may make with
+	// its protocol's documented default (user postgres without a password,
+	// MySQL root with an empty password, RabbitMQ guest/guest); see
+	// Env.DefaultCredentials. The zero value allows it, like the CLI default.
+	// It lives in Limits because Limits is what the scan pipeline hands to
+	// every probe's Env.
+	NoDefaultCredentials bool
 }
 
 // DefaultLimits are polite and bounded; the CLI overrides them with flags.
@@ -110,6 +117,12 @@ type Env struct {
 
 // NewEnv returns an Env with the given limits.
 func NewEnv(l Limits) *Env { return &Env{Limits: l} }
+
+// DefaultCredentials reports whether a probe may log in once with its
+// protocol's default user and an empty (or documented default) password,
+// which is what a client does when no password is set. It never allows any
+// other password. Off with --no-default-credentials.
+func (e *Env) DefaultCredentials() bool { return !e.Limits.NoDefaultCredentials }
 
 // Allowed reports whether a learned address may be contacted.
 func (e *Env) Allowed(ip netip.Addr, port int) bool {
@@ -164,6 +177,8 @@ func StatusOf(err error) event.Status {
 		return event.StatusOpen
 	case errors.Is(err, ErrAuthRequired):
 		return event.StatusAuthRequired
+	case errors.Is(err, ErrNotTested):
+		return event.StatusNotTested
 	case errors.Is(err, ErrOutOfScope):
 		return event.StatusOutOfScope
 	case errors.Is(err, netio.ErrBudget), errors.Is(err, netio.ErrTooLarge):
@@ -181,6 +196,9 @@ func StatusOf(err error) event.Status {
 var (
 	// ErrAuthRequired means the server demands credentials.
 	ErrAuthRequired = errors.New("authentication required")
+	// ErrNotTested means the only way to test access is a default-credential
+	// login, and Env.DefaultCredentials forbids it.
+	ErrNotTested = errors.New("access not tested: default credentials not tried (--no-default-credentials)")
 	// ErrOutOfScope means the probe refused to follow the peer out of scope.
 	ErrOutOfScope = errors.New("out of scope")
 	// ErrProtocol means the peer's answer was malformed.

@@ -93,8 +93,8 @@ func (x *explorer) run() error {
 	x.ev.Status = event.StatusOpen
 	x.ev.Dataset = x.ds
 	x.ev.Access = event.Access{Anonymous: true, Level: event.AccessMetadata,
-		Proof: fmt.Sprintf("logged in as %s with an empty password; %d schemas: %s",
-			loginUser, len(schemas), strings.Join(head(schemas, 5), ", "))}
+		Proof: fmt.Sprintf("logged in with the default credentials: %s; %d schemas: %s",
+			defaultCredentials, len(schemas), strings.Join(head(schemas, 5), ", "))}
 	for _, s := range schemas {
 		x.ds.Containers = append(x.ds.Containers, event.Container{Kind: "database", Name: s})
 		x.indicate(s, "")

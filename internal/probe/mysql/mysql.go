@@ -4,17 +4,22 @@
 // credentials are ever tried), names itself in the connection attributes
 // (program_name=leakwatch), and on success inventories schemas and tables
 // from information_schema and samples a few rows per table inside a READ
-// ONLY transaction.
+// ONLY transaction. With default credentials off (--no-default-credentials)
+// it reads the greeting only and reports not-tested.
 package mysql
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/probe"
 )
+
+// defaultCredentials is what Info["default_credentials"] says after a login.
+const defaultCredentials = loginUser + " with empty password"
 
 // Probe is the MySQL/MariaDB probe.
 type Probe struct{}
@@ -64,7 +69,6 @@ func (p *Probe) Explore(ctx context.Context, env *probe.Env, t probe.Target, ev 
 	if err != nil {
 		return err
 	}
-	defer c.close()
 	svc := service(p.Name(), c.g)
 	if ev.Service == nil {
 		ev.Service = svc
@@ -77,10 +81,16 @@ func (p *Probe) Explore(ctx context.Context, env *probe.Env, t probe.Target, ev 
 			ev.Service.Info[k] = v
 		}
 	}
+	if !env.DefaultCredentials() {
+		c.nc.Close() // no COM_QUIT: there is no session to quit
+		return fmt.Errorf("mysql: logging in as %s with an empty password is a default-credential login: %w", loginUser, probe.ErrNotTested)
+	}
+	defer c.close()
 	if err := c.login(); err != nil {
 		return err
 	}
 	ev.Service.Info["user"] = loginUser
+	ev.Service.Info["default_credentials"] = defaultCredentials
 	x := &explorer{ctx: ctx, env: env, c: c, ev: ev}
 	return x.run()
 }

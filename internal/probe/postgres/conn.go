@@ -64,6 +64,9 @@ func startup(ctx context.Context, env *probe.Env, t probe.Target, user, db strin
 		return nil, authRequest{}, err
 	}
 	params := [][2]string{{"user", user}, {"database", db}, {"application_name", "leakwatch"}}
+	if user == "" { // no user at all, not an empty one: see Identify
+		params = params[2:]
+	}
 	if _, err := nc.Write(startupMessage(params)); err != nil {
 		nc.Close()
 		return nil, authRequest{}, err

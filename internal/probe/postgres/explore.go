@@ -89,8 +89,8 @@ func (x *explorer) run(c *conn, firstDB string) error {
 	x.ev.Status = event.StatusOpen
 	x.ev.Dataset = x.ds
 	x.ev.Access = event.Access{Anonymous: true, Level: event.AccessMetadata,
-		Proof: fmt.Sprintf("logged in as %q without a password (trust); pg_database lists %d databases: %s",
-			defaultUser, len(dbs), strings.Join(head(dbs, 5), ", "))}
+		Proof: fmt.Sprintf("logged in with the default credentials %s; pg_database lists %d databases: %s",
+			defaultCredentials, len(dbs), strings.Join(head(dbs, 5), ", "))}
 	for _, db := range dbs {
 		x.ds.Containers = append(x.ds.Containers, event.Container{Kind: "database", Name: db})
 		x.indicate(db, "")

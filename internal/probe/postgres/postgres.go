@@ -1,14 +1,21 @@
 // Package postgres is leakwatch's PostgreSQL probe. It checks only whether
 // the server lets user "postgres" in without a password (trust
-// authentication); a password request of any kind (SCRAM, MD5, cleartext)
+// authentication: the default credential, what psql does when no password
+// is set); a password request of any kind (SCRAM, MD5, cleartext)
 // is answered by closing the connection, so no password is ever sent. On a
 // trust server it inventories databases and tables (row estimates, sizes,
 // columns) and samples a few rows per table inside READ ONLY transactions.
+//
+// With default credentials off (--no-default-credentials) it names no user
+// at all: the startup message without one is refused before authentication
+// (28000 "no PostgreSQL user name specified"), which identifies the server
+// without logging in, and Explore reports not-tested.
 package postgres
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/event"
@@ -18,6 +25,9 @@ import (
 // defaultUser is the only role tried: the superuser every installation has.
 // Other guesses would be password guessing in disguise.
 const defaultUser = "postgres"
+
+// defaultCredentials is what Info["default_credentials"] says after a login.
+const defaultCredentials = defaultUser + " (trust, no password)"
 
 // Probe is the PostgreSQL probe.
 type Probe struct{}
@@ -31,7 +41,11 @@ func (*Probe) DefaultPorts() []int { return []int{5432} }
 // Identify sends one startup message and accepts the service only if the
 // first answer is a well-formed authentication request or ErrorResponse.
 func (*Probe) Identify(ctx context.Context, env *probe.Env, t probe.Target) (*event.Service, error) {
-	nc, ar, err := startup(ctx, env, t, defaultUser, defaultUser)
+	user := defaultUser
+	if !env.DefaultCredentials() {
+		user = "" // refused before authentication: identifies without a login
+	}
+	nc, ar, err := startup(ctx, env, t, user, defaultUser)
 	if err != nil {
 		if errors.Is(err, probe.ErrProtocol) {
 			return nil, nil
@@ -41,6 +55,9 @@ func (*Probe) Identify(ctx context.Context, env *probe.Env, t probe.Target) (*ev
 	svc := &event.Service{Name: "postgresql", Product: "PostgreSQL", Info: map[string]string{}}
 	if nc == nil { // an ErrorResponse: still PostgreSQL
 		svc.Info["startup_error"] = ar.err.Code
+		if user == "" {
+			svc.Info["auth"] = "not tried (no default credentials)"
+		}
 		return svc, nil
 	}
 	defer nc.Close()
@@ -56,6 +73,9 @@ func (p *Probe) Explore(ctx context.Context, env *probe.Env, t probe.Target, ev 
 	if ev.Service == nil {
 		ev.Service = &event.Service{Name: p.Name(), Product: "PostgreSQL"}
 	}
+	if !env.DefaultCredentials() {
+		return fmt.Errorf("postgres: logging in as %q without a password is a default-credential login: %w", defaultUser, probe.ErrNotTested)
+	}
 	c, db, err := login(ctx, env, t)
 	if err != nil {
 		return err
@@ -68,6 +88,7 @@ func (p *Probe) Explore(ctx context.Context, env *probe.Env, t probe.Target, ev 
 	}
 	ev.Service.Info["auth"] = "trust"
 	ev.Service.Info["user"] = defaultUser
+	ev.Service.Info["default_credentials"] = defaultCredentials
 	if ver != "" {
 		ev.Service.Info["server_version"] = ver
 	}
