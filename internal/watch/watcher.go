@@ -299,25 +299,17 @@ func (w *Watcher) runGroup(ctx context.Context, name string) error {
 func (w *Watcher) alertScan(ctx context.Context, group, scanID string) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if ok, err := w.Store.AlertsComputed(ctx, scanID); err != nil || ok {
-		return err
-	}
-	obs, alerts, err := alert.Compute(ctx, w.Store, scanID, alert.Options{
-		WipeMinDocuments: w.Config.Alerts.WipeMinDocuments, WipeRemain: w.Config.Alerts.WipeRemain})
-	if err != nil {
-		return err
-	}
 	g := w.groups[group]
-	stored, _, err := w.Store.RecordAlerts(ctx, store.AlertBatch{ScanID: scanID, Observations: obs, Alerts: alerts,
-		Channels: func(a store.Alert) []string {
-			var out []string
-			for _, ch := range w.Channels {
-				if (len(g.Channels) == 0 || slices.Contains(g.Channels, ch.Name())) && alert.Passes(a.Severity, ch.MinSeverity()) {
-					out = append(out, ch.Name())
-				}
+	opts := alert.Options{WipeMinDocuments: w.Config.Alerts.WipeMinDocuments, WipeRemain: w.Config.Alerts.WipeRemain}
+	stored, err := alert.RecordScan(ctx, w.Store, scanID, opts, func(a store.Alert) []string {
+		var out []string
+		for _, ch := range w.Channels {
+			if (len(g.Channels) == 0 || slices.Contains(g.Channels, ch.Name())) && alert.Passes(a.Severity, ch.MinSeverity()) {
+				out = append(out, ch.Name())
 			}
-			return out
-		}})
+		}
+		return out
+	})
 	if err != nil {
 		return err
 	}
