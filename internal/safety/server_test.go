@@ -2,6 +2,7 @@ package safety
 
 import (
 	"net"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -111,4 +112,56 @@ func readUntilClosed(c net.Conn) {
 			return
 		}
 	}
+}
+
+// serveHTTPCounted serves h over HTTP/1.1 on addr through a counting server,
+// so a test can see how many connections the client keeps open.
+func serveHTTPCounted(t testing.TB, addr string, h http.Handler) *server {
+	t.Helper()
+	conns := make(chan net.Conn)
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	ln := &chanListener{conns: conns, done: make(chan struct{}), addr: addr}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { srv.Close() })
+	return serve(t, addr, func(c net.Conn) {
+		closed := make(chan struct{})
+		select {
+		case conns <- &notifyConn{Conn: c, closed: closed}:
+		case <-ln.done:
+			return
+		}
+		<-closed // the handler (and so the open count) lasts as long as the HTTP connection
+	})
+}
+
+// chanListener hands net/http the connections a server accepted.
+type chanListener struct {
+	conns chan net.Conn
+	done  chan struct{}
+	once  sync.Once
+	addr  string
+}
+
+func (l *chanListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.done:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *chanListener) Close() error { l.once.Do(func() { close(l.done) }); return nil }
+
+func (l *chanListener) Addr() net.Addr { return &net.TCPAddr{} }
+
+type notifyConn struct {
+	net.Conn
+	closed chan struct{}
+	once   sync.Once
+}
+
+func (c *notifyConn) Close() error {
+	c.once.Do(func() { close(c.closed) })
+	return c.Conn.Close()
 }
