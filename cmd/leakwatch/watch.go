@@ -54,7 +54,7 @@ its last run, and never twice at once. Stop with Ctrl-C.`,
 	fl.StringVar(&f.webhookSecretEnv, "webhook-secret-env", "", "environment `VARIABLE` holding the webhook's HMAC key")
 	fl.StringVar(&f.slack, "slack", "", "send alerts to this Slack-compatible incoming webhook `URL`")
 	fl.StringVar(&f.minSev, "min-severity", "", "only send alerts of at least this severity (info, low, medium, high, critical)")
-	fl.DurationVar(&f.tick, "tick", 10*time.Second, "how often the schedule is checked")
+	fl.DurationVar(&f.tick, "tick", 10*time.Second, "how often the schedule is checked (default: a fifth of the shortest interval, 1s to 10s)")
 	_ = fl.MarkHidden("tick")
 	rootCmd.AddCommand(cmd)
 }
@@ -119,6 +119,10 @@ func runWatch(cmd *cobra.Command, args []string, f *watchFlags) error {
 	if f.tick <= 0 {
 		return errors.New("--tick must be > 0")
 	}
+	tick := f.tick
+	if !cmd.Flags().Changed("tick") {
+		tick = 0 // the watcher's default: a fifth of the shortest interval, 1 s to 10 s
+	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	st, err := openStore(cmd, f.db)
@@ -128,7 +132,7 @@ func runWatch(cmd *cobra.Command, args []string, f *watchFlags) error {
 	defer st.Close()
 	logger := log.New(cmd.ErrOrStderr(), "", log.LstdFlags)
 	scanner := &watch.Scanner{Store: st, Probes: all.Probes(), Stages: scanStages()}
-	w := &watch.Watcher{Store: st, Config: cfg, Scan: scanner.Scan, Channels: chans, Tick: f.tick,
+	w := &watch.Watcher{Store: st, Config: cfg, Scan: scanner.Scan, Channels: chans, Tick: tick,
 		Log: func(format string, a ...any) { logger.Printf(format, a...) }}
 	for _, g := range cfg.Groups {
 		logger.Printf("group %s: %d targets every %s", g.Name, len(g.Targets), g.Every)

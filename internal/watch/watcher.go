@@ -31,8 +31,9 @@ type Watcher struct {
 	Config   *Config
 	Scan     ScanFunc
 	Channels []notify.Channel // built by Config.Validate
-	// Tick is how often the schedule is checked (0: 10 s): a group runs at
-	// most Tick after it is due.
+	// Tick is how often the schedule is checked (0: a fifth of the shortest
+	// interval, between 1 s and 10 s): a group runs at most Tick after it
+	// is due.
 	Tick time.Duration
 	// Backoff and DeliveryPoll tune the outbox dispatcher (0: its defaults).
 	Backoff      func(attempt int) time.Duration
@@ -134,7 +135,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 	w.dispatcher = &notify.Dispatcher{Store: w.Store, Channels: w.Channels, Backoff: w.Backoff, Poll: w.DeliveryPoll, Log: w.Log}
 	tick := w.Tick
 	if tick <= 0 {
-		tick = 10 * time.Second
+		tick = defaultTick(w.Config.Groups)
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &scanWorker{w: w})
@@ -164,6 +165,16 @@ func (w *Watcher) Run(ctx context.Context) error {
 	stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	return client.StopAndCancel(stopCtx)
+}
+
+func defaultTick(groups []Group) time.Duration {
+	tick := 10 * time.Second
+	for _, g := range groups {
+		if every, err := g.Interval(); err == nil {
+			tick = min(tick, every/5)
+		}
+	}
+	return max(tick, time.Second)
 }
 
 func (w *Watcher) logger() *slog.Logger {
