@@ -10,6 +10,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/probe/etcd"
 	"github.com/leakwatch/leakwatch/internal/probe/influxdb"
 	"github.com/leakwatch/leakwatch/internal/probe/kafka"
+	"github.com/leakwatch/leakwatch/internal/probe/kibana"
 	"github.com/leakwatch/leakwatch/internal/probe/memcached"
 	"github.com/leakwatch/leakwatch/internal/probe/mongo"
 	"github.com/leakwatch/leakwatch/internal/probe/mysql"
@@ -46,6 +47,7 @@ func Probes() []probe.Probe {
 		solr.New(),
 		cassandra.New(),
 		kafka.New(),
+		kibana.New(),
 	}
 }
 
