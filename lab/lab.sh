@@ -32,10 +32,11 @@ services() {
 }
 
 install_packages() {
-	local want=() p
-	for n in "$@"; do
-		[ -f "$LAB_DIR/services/$n/apt.txt" ] || continue
-		for p in $(grep -v '^#' "$LAB_DIR/services/$n/apt.txt"); do
+	local want=() p f
+	for f in "$LAB_DIR/apt-tools.txt" "${@/#/$LAB_DIR/services/}"; do
+		[ -d "$f" ] && f="$f/apt.txt"
+		[ -f "$f" ] || continue
+		for p in $(grep -v '^#' "$f"); do
 			dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || want+=("$p")
 		done
 	done

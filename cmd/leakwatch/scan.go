@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/leakwatch/leakwatch/internal/alert"
 	"github.com/leakwatch/leakwatch/internal/assess"
 	"github.com/leakwatch/leakwatch/internal/classify"
 	"github.com/leakwatch/leakwatch/internal/discover"
@@ -279,6 +280,14 @@ func finishScan(ctx context.Context, st *store.Store, id string, sc *scope.Scope
 	}
 	if err := st.FinishScan(ctx, id, fin); err != nil {
 		return 0, err
+	}
+	if fin.Status == store.ScanDone {
+		// Keep the exposure history continuous for the watcher: a plain
+		// scan's observations and alerts are recorded (not sent: it has no
+		// channels), so a closure it saw is not lost.
+		if _, err := alert.RecordScan(ctx, st, id, alert.Options{}, nil); err != nil {
+			return 0, err
+		}
 	}
 	rec, err := st.GetScan(ctx, id)
 	if err != nil {

@@ -96,6 +96,7 @@ func verify(ctx context.Context, st *store.Store, target string, timeout time.Du
 	for _, it := range sc.Items(0) {
 		item = it
 	}
+
 	res := &verifyResult{Target: target}
 	var prev *store.Exposure
 	if st != nil {
@@ -131,15 +132,8 @@ func verify(ctx context.Context, st *store.Store, target string, timeout time.Du
 	}
 	_, runErr := scan.Run(ctx, cfg)
 	if rec != nil {
-		fin := store.Finish{Status: store.ScanDone}
-		if runErr != nil {
-			fin = store.Finish{Status: store.ScanFailed, Error: runErr.Error()}
-		} else {
-			// This scan covered exactly this address: if it is no longer
-			// open, its exposure closes now.
-			fin.Covers = func(ip netip.Addr, port int) bool { return ip == item.IP && port == item.Port }
-		}
-		if err := st.FinishScan(context.WithoutCancel(ctx), rec.ID, fin); err != nil {
+		// Recorded like any scan: the exposure closes if it is no longer open.
+		if _, err := finishScan(context.WithoutCancel(ctx), st, rec.ID, sc, false, runErr); err != nil {
 			return nil, errors.Join(runErr, err)
 		}
 	}
