@@ -2,7 +2,14 @@ package safety
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"fmt"
+	"math/big"
 	"net"
 	"net/http"
 	"strings"
@@ -20,6 +27,8 @@ type hostile struct {
 	raw  func(net.Conn) // a raw TCP peer, or
 	http http.Handler   // an HTTP peer
 	tls  bool           // scanned as an https:// URL (leakwatch starts the TLS handshake)
+	// tlsServe: the peer completes a real TLS handshake, then misbehaves inside it.
+	tlsServe bool
 }
 
 // The budgets the suite holds the pipeline to. ReadTimeout is longer than
@@ -41,7 +50,7 @@ const (
 	// hostileHeapBound is the peak live heap the whole suite may add (all
 	// peers at once, every probe): a few MaxResponse-sized buffers per
 	// worker, far below what any declared length or bomb would need
-	// (measured: about 14 MiB with 29 peers and 14 probes).
+	// (measured: 14–30 MiB with 29–31 peers and 14–19 probes).
 	hostileHeapBound = 64 << 20
 	// sentinel addresses stand for "elsewhere": redirects, replica-set
 	// members and node addresses point there; nothing may connect to them.
@@ -130,6 +139,13 @@ func hostilePeers() []hostile {
 			return r.reply(doc().AppendDouble("ok", 0).AppendString("errmsg", "not primary").AppendInt32("code", 10107).Build())
 		})},
 		{name: "TLS handshake stall", raw: silence, tls: true},
+		{name: "TLS, then an endless HTTP body", raw: endless(esHead+"\r\n[", `{"a":1},`), tls: true, tlsServe: true},
+		{name: "TLS, then a gzip bomb after a valid banner", tls: true, tlsServe: true, raw: httpRaw(func(p string) []byte {
+			if p == "/" {
+				return httpResponse([]byte(esBanner))
+			}
+			return httpResponse(gzipBomb(), "Content-Encoding: gzip")
+		})},
 		{name: "TLS ServerHello one byte per second", raw: drip("\x16\x03\x03\x40\x00\x02\x00\x3c\x03\x03" + strings.Repeat("\x00", 32)), tls: true},
 	}
 }
@@ -151,9 +167,16 @@ func TestHostilePeersThroughPipeline(t *testing.T) {
 	byAddr := map[string]string{}
 	for i, h := range peers {
 		addr := fmt.Sprintf("127.77.47.%d:%d", i+1, 17101+i)
-		if h.http != nil {
+		switch {
+		case h.http != nil:
 			httpServe(t, addr, h.http)
-		} else {
+		case h.tlsServe:
+			ln, err := tls.Listen("tcp", addr, selfSigned(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			serveOn(t, ln, h.raw)
+		default:
 			serve(t, addr, h.raw)
 		}
 		byAddr[addr] = h.name
@@ -231,4 +254,20 @@ func httpServe(t *testing.T, addr string, h http.Handler) {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { srv.Close() })
+}
+
+// selfSigned is a throwaway certificate for TLS peers.
+func selfSigned(t *testing.T) *tls.Config {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "hostile.test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
 }
