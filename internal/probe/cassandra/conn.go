@@ -9,8 +9,16 @@ import (
 	"github.com/leakwatch/leakwatch/internal/probe"
 )
 
-// DriverVersion identifies leakwatch in STARTUP (seen in system_views.clients).
-var DriverVersion = "dev"
+// driverVersion is leakwatch's version as probe.UserAgent states it
+// ("leakwatch/1.2.3 (...)"), sent in STARTUP (the server shows it in
+// system_views.clients).
+func driverVersion() string {
+	first, _, _ := strings.Cut(probe.UserAgent, " ")
+	if _, v, ok := strings.Cut(first, "/"); ok && v != "" {
+		return v
+	}
+	return "dev"
+}
 
 // conn is one CQL connection: request/response, one stream at a time.
 type conn struct {
@@ -98,7 +106,7 @@ func (c *conn) options() (*supported, error) {
 // startup opens the session. It returns the authenticator's class when the
 // server demands credentials (which leakwatch never sends).
 func (c *conn) startup() (authenticator string, err error) {
-	body := putStringMap(nil, "CQL_VERSION", "3.0.0", "DRIVER_NAME", "leakwatch", "DRIVER_VERSION", DriverVersion)
+	body := putStringMap(nil, "CQL_VERSION", "3.0.0", "DRIVER_NAME", "leakwatch", "DRIVER_VERSION", driverVersion())
 	f, r, err := c.roundTrip(opStartup, body)
 	if err != nil {
 		return "", err

@@ -85,3 +85,29 @@ func TestAuthRequired(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+// TestClientIdentified: the server lists leakwatch's connection under its
+// driver name (system_views.clients, Cassandra 4+), read on the same connection.
+func TestClientIdentified(t *testing.T) {
+	tg := labTarget(t, "CASSANDRA_OPEN")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := dial(ctx, testEnv(), tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.startup(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.query("SELECT driver_name, driver_version FROM system_views.clients", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range r.Rows {
+		if row[0] == "leakwatch" && row[1] == driverVersion() {
+			return
+		}
+	}
+	t.Fatalf("no client with driver leakwatch/%s in %v", driverVersion(), r.Rows)
+}
