@@ -6,6 +6,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -35,6 +37,11 @@ var rootCmd = &cobra.Command{
 }
 
 func main() {
+	// net/http writes protocol noise about non-HTTP or hostile peers
+	// ("Unsolicited response received on idle HTTP channel") to the standard
+	// logger. A scanner meets such peers all the time and reports what
+	// matters in its events, so that logger is silenced.
+	log.SetOutput(io.Discard)
 	err := rootCmd.Execute()
 	switch {
 	case err == nil:

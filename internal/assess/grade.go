@@ -268,6 +268,8 @@ func statusText(s event.Status) string {
 		return "not answering (timeout)"
 	case event.StatusNotIdentified:
 		return "not identified as a datastore"
+	case event.StatusNotTested:
+		return "not tested (its default credentials were not tried: --no-default-credentials)"
 	case "":
 		return "in an unknown state"
 	}

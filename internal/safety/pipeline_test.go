@@ -155,4 +155,5 @@ var definedStatus = map[event.Status]bool{
 	event.StatusOpen: true, event.StatusAuthRequired: true, event.StatusNotIdentified: true,
 	event.StatusRefused: true, event.StatusTimeout: true, event.StatusProtocolError: true,
 	event.StatusTooLarge: true, event.StatusOutOfScope: true, event.StatusError: true,
+	event.StatusNotTested: true,
 }

@@ -158,6 +158,10 @@ type job struct {
 // were complete reached the sinks; the unfinished ones are redone by a
 // resumed scan. Sinks are called with a context that outlives ctx, so a
 // store can still record what was found.
+// minProbeConns is the lowest per-host connection limit applied to
+// identification and exploration (discovery honours --per-host exactly).
+const minProbeConns = 4
+
 func Run(ctx context.Context, cfg Config) (Stats, error) {
 	cfg = cfg.withDefaults()
 	if cfg.Items == nil {
@@ -182,7 +186,15 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 	})
 
 	env := probe.NewEnv(cfg.Limits)
-	env.Dialer, env.InScope = cfg.Dialer, cfg.InScope
+	perHost := cfg.Discover.PerHost
+	if perHost <= 0 {
+		perHost = discover.DefaultPerHost
+	}
+	// Some probes hold one connection while opening another (a metadata
+	// dump, a per-database session): below minProbeConns a lone probe could
+	// wait on itself until its timeout.
+	perHost = max(perHost, minProbeConns)
+	env.Dialer, env.InScope = newHostLimiter(perHost).dialer(cfg.Dialer), cfg.InScope
 
 	// Discovery hands open ports over from its found callback; a deep queue
 	// keeps a burst of open ports from stalling its connection loop (and

@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/leakwatch/leakwatch/internal/netio"
 	"github.com/leakwatch/leakwatch/internal/probe"
@@ -45,6 +46,7 @@ func New(env *probe.Env, t probe.Target) *Client {
 		TLSClientConfig:        &tls.Config{InsecureSkipVerify: true, ServerName: serverName(t)}, //nolint:gosec // scanner
 		DisableCompression:     true,
 		DisableKeepAlives:      false,
+		IdleConnTimeout:        500 * time.Millisecond, // a pooled connection must not outlive the probe by much
 		MaxIdleConnsPerHost:    1,
 		ResponseHeaderTimeout:  env.Limits.ReadTimeout,
 		MaxResponseHeaderBytes: 64 << 10,

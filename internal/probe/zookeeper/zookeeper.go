@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"syscall"
 
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/netio"
@@ -51,8 +52,14 @@ func (p Probe) Identify(ctx context.Context, env *probe.Env, t probe.Target) (*e
 	if ctx.Err() != nil || netio.IsTimeout(err) {
 		return nil, nil
 	}
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return nil, err // a closed port: let the scan say "refused"
+	}
 	c, err := connect(ctx, env, t)
 	if err != nil {
+		if errors.Is(err, syscall.ECONNREFUSED) {
+			return nil, err
+		}
 		return nil, nil
 	}
 	c.close()
