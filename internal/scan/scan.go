@@ -190,11 +190,18 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 	if perHost <= 0 {
 		perHost = discover.DefaultPerHost
 	}
-	// Some probes hold one connection while opening another (a metadata
-	// dump, a per-database session): below minProbeConns a lone probe could
-	// wait on itself until its timeout.
-	perHost = max(perHost, minProbeConns)
-	env.Dialer, env.InScope = newHostLimiter(perHost).dialer(cfg.Dialer), cfg.InScope
+	// Discovery and the probes run at the same time against the same host,
+	// so they share --per-host: discovery gets half, the probes the rest
+	// (discovery alone gets it all). Some probes hold one connection while
+	// opening another (a metadata dump, a per-database session): below
+	// minProbeConns a lone probe could wait on itself until its timeout, so
+	// the probes never get fewer.
+	cfg.Discover.PerHost = perHost
+	if len(cfg.Probes) > 0 {
+		cfg.Discover.PerHost = max(perHost/2, 1)
+	}
+	probeConns := max(perHost-cfg.Discover.PerHost, minProbeConns)
+	env.Dialer, env.InScope = newHostLimiter(probeConns).dialer(cfg.Dialer), cfg.InScope
 
 	// Discovery hands open ports over from its found callback; a deep queue
 	// keeps a burst of open ports from stalling its connection loop (and
