@@ -73,7 +73,14 @@ up() {
 		) &
 	done
 	wait
-	cat "$RUN"/env.d/*.env >"$RUN/lab.env" 2>/dev/null || : >"$RUN/lab.env"
+	# Publish only services that are up now: a stale entry (a service
+	# started earlier and since gone) would make its tests fail, not skip.
+	: >"$RUN/lab.env"
+	for f in "$RUN"/env.d/*.env; do
+		[ -f "$f" ] || continue
+		n=$(basename "$f" .env)
+		[ "$(cat "$RUN/status/$n" 2>/dev/null)" = ok ] && alive "$n" && cat "$f" >>"$RUN/lab.env"
+	done
 	echo "lab: up in $((SECONDS - start)) s"
 	status
 }
