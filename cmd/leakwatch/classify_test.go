@@ -133,3 +133,17 @@ func TestClassifyIsRegistered(t *testing.T) {
 	}
 	t.Fatal("classify is not registered on rootCmd")
 }
+
+// Raw values appear only when the user asks for them with --unredacted.
+func TestClassifyUnredacted(t *testing.T) {
+	in := writeFile(t, "creds.jsonl", `{"user":"alice","password":"hunter2hunter2","phone":"+14155550172"}`+"\n")
+	var out, errOut bytes.Buffer
+	o := defaultClassifyOptions()
+	o.json, o.unredacted = true, true
+	if err := runClassify(&out, &errOut, nil, []string{in}, o); !errors.Is(err, errExposed) {
+		t.Fatalf("err = %v, want errExposed", err)
+	}
+	if !strings.Contains(out.String(), `"value":"hunter2hunter2"`) || !strings.Contains(out.String(), `"value":"+14155550172"`) {
+		t.Errorf("--unredacted did not print raw values:\n%s", out.String())
+	}
+}

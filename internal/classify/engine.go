@@ -23,16 +23,21 @@ type Options struct {
 	// numbers found in free text (default 0: the calling-code and length
 	// table built from libphonenumber's metadata decides alone).
 	PhoneChecks int
+	// Unredacted also fills Detection.Raw with the raw value. Only the
+	// offline command sets it, on the user's explicit --unredacted.
+	Unredacted bool
 }
 
 // Detection is one finding in one document. Redacted is the only trace of
-// the raw value that leaves the package.
+// the raw value that leaves the package, unless Options.Unredacted asked
+// for Raw.
 type Detection struct {
 	Field      string // dotted path ("customer.phones.0"); "" for a text document
 	Type       string // data type id: "phone", "aws_access_key_id", ...
 	Rule       string // detector id
 	Confidence string // "low", "medium", "high"
 	Redacted   string
+	Raw        string // the raw value, only with Options.Unredacted
 }
 
 // Engine classifies documents. It is safe for concurrent use.
@@ -192,7 +197,16 @@ func (s *scanner) found(path []byte, det *Detector, conf Confidence, raw []byte)
 	case "phone", "phone_redacted":
 		s.phoneDoc = true
 	}
-	s.send(Detection{Field: string(path), Type: det.Type, Rule: det.ID, Confidence: conf.String(), Redacted: Redact(det.Type, raw)})
+	s.send(s.detection(path, det, conf, raw))
+}
+
+// detection builds a Detection; the raw value is kept only on request.
+func (s *scanner) detection(path []byte, det *Detector, conf Confidence, raw []byte) Detection {
+	d := Detection{Field: string(path), Type: det.Type, Rule: det.ID, Confidence: conf.String(), Redacted: Redact(det.Type, raw)}
+	if s.e.opts.Unredacted {
+		d.Raw = string(raw)
+	}
+	return d
 }
 
 // later queues a detection that the end of the document confirms.
@@ -200,8 +214,7 @@ func (s *scanner) later(path []byte, det *Detector, conf Confidence, raw []byte,
 	if len(s.pending) >= s.e.opts.MaxDetections {
 		return
 	}
-	s.pending = append(s.pending, pending{needs: needs,
-		d: Detection{Field: string(path), Type: det.Type, Rule: det.ID, Confidence: conf.String(), Redacted: Redact(det.Type, raw)}})
+	s.pending = append(s.pending, pending{needs: needs, d: s.detection(path, det, conf, raw)})
 }
 
 // leaf is the walker's callback for every scalar.
