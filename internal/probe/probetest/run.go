@@ -1,0 +1,43 @@
+package probetest
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/leakwatch/leakwatch/docs"
+	"github.com/leakwatch/leakwatch/internal/event"
+	"github.com/leakwatch/leakwatch/internal/probe"
+)
+
+// IdentifyAndExplore runs p on tg as the scanner would (Identify, then
+// probe.Explore, within 30 s) and checks the event against the schema. The
+// test stops when p does not identify tg.
+func IdentifyAndExplore(t testing.TB, p probe.Probe, env *probe.Env, tg probe.Target) *event.Event {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	svc, err := p.Identify(ctx, env, tg)
+	if err != nil || svc == nil {
+		t.Fatalf("Identify(%v) = %v, %v; want %s", tg.Addr(), svc, err, p.Name())
+	}
+	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
+	ev.Service = svc
+	probe.Explore(ctx, env, p, tg, ev)
+	ValidateEvent(t, ev)
+	return ev
+}
+
+// ValidateEvent checks ev against docs/event.schema.json, as the CLI would
+// emit it.
+func ValidateEvent(t testing.TB, ev *event.Event) {
+	t.Helper()
+	b, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := docs.ValidateEvent(b); err != nil {
+		t.Errorf("%v\n%s", err, b)
+	}
+}
