@@ -1,12 +1,10 @@
 package solr
 
 import (
-	"context"
 	"net/http"
 	"testing"
-	"time"
 
-	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 // otherServers are lab keys of other datastores (HTTP and binary) that this
@@ -18,23 +16,14 @@ var otherServers = []string{
 }
 
 func TestNotOtherServers(t *testing.T) {
-	check := func(t *testing.T, tg probe.Target) {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if svc, _ := New().Identify(ctx, testEnv(), tg); svc != nil {
-			t.Errorf("Identify(%v) = %+v, want nil", tg.Addr(), svc)
-		}
-	}
 	t.Run("go-404", func(t *testing.T) {
-		check(t, fakeServer(t, func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }))
+		probetest.NotIdentified(t, New(), testEnv(), fakeServer(t, func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }))
 	})
 	t.Run("other-basic-auth", func(t *testing.T) {
-		check(t, fakeServer(t, func(w http.ResponseWriter, r *http.Request) {
+		probetest.NotIdentified(t, New(), testEnv(), fakeServer(t, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("WWW-Authenticate", `Basic realm="Restricted"`)
 			w.WriteHeader(401)
 		}))
 	})
-	for _, key := range otherServers {
-		t.Run(key, func(t *testing.T) { check(t, labTarget(t, key)) })
-	}
+	probetest.NotClaimed(t, New(), testEnv, otherServers...)
 }
