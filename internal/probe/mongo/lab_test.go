@@ -7,8 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net"
-	"net/netip"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -18,31 +16,16 @@ import (
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/labtest"
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
 )
 
-func target(t *testing.T, addr string) probe.Target {
-	t.Helper()
-	ap, err := netip.ParseAddrPort(addr)
-	if err != nil {
-		t.Fatalf("lab address %q: %v", addr, err)
-	}
-	return probe.Target{IP: ap.Addr(), Port: int(ap.Port())}
-}
+var (
+	target = probetest.Target
+	labInt = probetest.LabInt
+)
 
-func testEnv() *probe.Env {
-	l := probe.DefaultLimits()
-	l.Sample = 3
-	return probe.NewEnv(l)
-}
-
-func labInt(t *testing.T, key string) int64 {
-	n, err := strconv.ParseInt(labtest.Get(t, key), 10, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
+func testEnv() *probe.Env { return probetest.Env(3) }
 
 // recorder keeps every command name the probe sends (the first key of each
 // OP_MSG / OP_QUERY document), for the read-only proof.
@@ -88,16 +71,7 @@ func (r *recorder) dialer(ctx context.Context, network, addr string) (net.Conn, 
 
 func explore(t *testing.T, addr string, env *probe.Env) (*event.Event, *event.Service) {
 	t.Helper()
-	tg := target(t, addr)
-	ctx := context.Background()
-	p, svc := probe.Identify(ctx, env, []probe.Probe{New()}, tg)
-	if p == nil {
-		t.Fatalf("%s not identified as MongoDB", addr)
-	}
-	ev := event.New(addr, tg.IP.String(), tg.Port)
-	ev.Service = svc
-	probe.Explore(ctx, env, p, tg, ev)
-	return ev, svc
+	return probetest.Explore(t, New(), env, addr, "MongoDB")
 }
 
 func find(ds *event.Dataset, kind, parent, name string) *event.Container {

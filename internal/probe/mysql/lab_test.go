@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net/netip"
 	"os"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,44 +14,19 @@ import (
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/labtest"
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
-func target(t *testing.T, addr string) probe.Target {
-	t.Helper()
-	ap, err := netip.ParseAddrPort(addr)
-	if err != nil {
-		t.Fatalf("lab address %q: %v", addr, err)
-	}
-	return probe.Target{IP: ap.Addr(), Port: int(ap.Port())}
-}
+var (
+	target = probetest.Target
+	labInt = probetest.LabInt
+)
 
-func testEnv() *probe.Env {
-	l := probe.DefaultLimits()
-	l.Sample = 3
-	return probe.NewEnv(l)
-}
-
-func labInt(t *testing.T, key string) int64 {
-	n, err := strconv.ParseInt(labtest.Get(t, key), 10, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
+func testEnv() *probe.Env { return probetest.Env(3) }
 
 func explore(t *testing.T, addr string) (*event.Event, *event.Service) {
 	t.Helper()
-	tg := target(t, addr)
-	env := testEnv()
-	ctx := context.Background()
-	p, svc := probe.Identify(ctx, env, []probe.Probe{New()}, tg)
-	if p == nil {
-		t.Fatalf("%s not identified as MySQL", addr)
-	}
-	ev := event.New(addr, tg.IP.String(), tg.Port)
-	ev.Service = svc
-	probe.Explore(ctx, env, p, tg, ev)
-	return ev, svc
+	return probetest.Explore(t, New(), testEnv(), addr, "MySQL")
 }
 
 func find(ds *event.Dataset, kind, parent, name string) *event.Container {

@@ -41,3 +41,21 @@ func ValidateEvent(t testing.TB, ev *event.Event) {
 		t.Errorf("%v\n%s", err, b)
 	}
 }
+
+// Explore identifies addr through probe.Identify with p as the only
+// candidate, as the scanner's identification step does, then explores it
+// without a deadline of its own and without validating the event. The test
+// stops when p does not identify addr; what names the product in that message.
+func Explore(t testing.TB, p probe.Probe, env *probe.Env, addr, what string) (*event.Event, *event.Service) {
+	t.Helper()
+	tg := Target(t, addr)
+	ctx := context.Background()
+	found, svc := probe.Identify(ctx, env, []probe.Probe{p}, tg)
+	if found == nil {
+		t.Fatalf("%s not identified as %s", addr, what)
+	}
+	ev := event.New(addr, tg.IP.String(), tg.Port)
+	ev.Service = svc
+	probe.Explore(ctx, env, found, tg, ev)
+	return ev, svc
+}
