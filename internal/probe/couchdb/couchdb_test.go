@@ -1,56 +1,24 @@
 package couchdb
 
 import (
-	"context"
 	"encoding/json"
-	"net/netip"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/leakwatch/leakwatch/docs"
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/labtest"
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
-func labTarget(t *testing.T, key string) probe.Target {
-	t.Helper()
-	ap, err := netip.ParseAddrPort(labtest.Get(t, key))
-	if err != nil {
-		t.Fatalf("%s: %v", key, err)
-	}
-	return probe.Target{IP: ap.Addr(), Port: int(ap.Port())}
-}
+var labTarget = probetest.LabTarget
 
-func testEnv() *probe.Env {
-	l := probe.DefaultLimits()
-	l.Sample = 5
-	return probe.NewEnv(l)
-}
+func testEnv() *probe.Env { return probetest.Env(5) }
 
 func explore(t *testing.T, tg probe.Target) *event.Event {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	env := testEnv()
-	p := New()
-	svc, err := p.Identify(ctx, env, tg)
-	if err != nil || svc == nil {
-		t.Fatalf("Identify(%v) = %v, %v; want couchdb", tg.Addr(), svc, err)
-	}
-	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
-	ev.Service = svc
-	probe.Explore(ctx, env, p, tg, ev)
-	b, err := json.Marshal(ev)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := docs.ValidateEvent(b); err != nil {
-		t.Errorf("%v\n%s", err, b)
-	}
-	return ev
+	return probetest.IdentifyAndExplore(t, New(), testEnv(), tg)
 }
 
 // seeded parses COUCHDB_DBS ("smsgw:1000,customers:50,config:1").

@@ -1,12 +1,10 @@
 package couchdb
 
 import (
-	"context"
 	"net/http"
 	"testing"
-	"time"
 
-	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 // otherServers are the lab keys of the other HTTP datastores, which this
@@ -18,15 +16,6 @@ var otherServers = []string{
 
 func TestNotOtherServers(t *testing.T) {
 	plain := fakeServer(t, func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
-	check := func(t *testing.T, tg probe.Target) {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if svc, _ := New().Identify(ctx, testEnv(), tg); svc != nil {
-			t.Errorf("Identify(%v) = %+v, want nil", tg.Addr(), svc)
-		}
-	}
-	t.Run("go-404", func(t *testing.T) { check(t, plain) })
-	for _, key := range otherServers {
-		t.Run(key, func(t *testing.T) { check(t, labTarget(t, key)) })
-	}
+	t.Run("go-404", func(t *testing.T) { probetest.NotIdentified(t, New(), testEnv(), plain) })
+	probetest.NotClaimed(t, New(), testEnv, otherServers...)
 }

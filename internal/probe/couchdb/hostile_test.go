@@ -3,45 +3,28 @@ package couchdb
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
-	"net/netip"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 // fakeServer serves h on a loopback lab address (127.77.250.8), for hostile
 // behaviour no real server produces.
 func fakeServer(t *testing.T, h http.HandlerFunc) probe.Target {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.77.250.8:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: time.Second}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	ap := netip.MustParseAddrPort(ln.Addr().String())
-	return probe.Target{IP: ap.Addr(), Port: int(ap.Port())}
+	return probetest.FakeHTTP(t, "127.77.250.8:0", h)
 }
 
 func runHostile(t *testing.T, tg probe.Target, l probe.Limits) *event.Event {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
-	done := make(chan struct{})
-	go func() { probe.Explore(ctx, probe.NewEnv(l), New(), tg, ev); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(15 * time.Second):
-		t.Fatal("Explore hung")
-	}
-	return ev
+	return probetest.ExploreWithin(ctx, t, New(), probe.NewEnv(l), tg, 15*time.Second)
 }
 
 const welcomeJSON = `{"couchdb":"Welcome","version":"3.3.3"}`

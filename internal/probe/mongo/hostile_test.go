@@ -12,6 +12,7 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
 )
 
@@ -19,41 +20,26 @@ import (
 // requests on the connection. Only for behaviour no real server produces.
 func fakeServer(t *testing.T, reply func(reqID int32, n int) []byte) probe.Target {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.77.254.6:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
+	return probetest.FakeTCP(t, "127.77.254.6:0", func(c net.Conn) {
+		for n := 0; ; n++ {
+			var hdr [headerLen]byte
+			if _, err := io.ReadFull(c, hdr[:]); err != nil {
 				return
 			}
-			go func() {
-				defer c.Close()
-				for n := 0; ; n++ {
-					var hdr [headerLen]byte
-					if _, err := io.ReadFull(c, hdr[:]); err != nil {
-						return
-					}
-					l := int64(binary.LittleEndian.Uint32(hdr[:]))
-					if _, err := io.CopyN(io.Discard, c, l-headerLen); err != nil {
-						return
-					}
-					out := reply(int32(binary.LittleEndian.Uint32(hdr[4:])), n)
-					if out == nil {
-						time.Sleep(3 * time.Second)
-						return
-					}
-					if _, err := c.Write(out); err != nil {
-						return
-					}
-				}
-			}()
+			l := int64(binary.LittleEndian.Uint32(hdr[:]))
+			if _, err := io.CopyN(io.Discard, c, l-headerLen); err != nil {
+				return
+			}
+			out := reply(int32(binary.LittleEndian.Uint32(hdr[4:])), n)
+			if out == nil {
+				time.Sleep(3 * time.Second)
+				return
+			}
+			if _, err := c.Write(out); err != nil {
+				return
+			}
 		}
-	}()
-	return target(t, ln.Addr().String())
+	})
 }
 
 // replyMsg frames doc as an OP_MSG answering reqID.
@@ -78,15 +64,7 @@ func hostileEnv() *probe.Env {
 
 func exploreFake(t *testing.T, tg probe.Target) *event.Event {
 	t.Helper()
-	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
-	done := make(chan struct{})
-	go func() { probe.Explore(context.Background(), hostileEnv(), New(), tg, ev); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("Explore hung")
-	}
-	return ev
+	return probetest.ExploreWithin(context.Background(), t, New(), hostileEnv(), tg, 5*time.Second)
 }
 
 func TestHostileHugeMessageLength(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 // greetingPacket is a minimal MariaDB-like v10 handshake.
@@ -34,48 +35,33 @@ func greetingPacket() []byte {
 // behaviour no real server produces.
 func fakeServer(t *testing.T, first []byte, onQuery func(n int) []byte) probe.Target {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.77.254.5:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
+	return probetest.FakeTCP(t, "127.77.254.5:0", func(c net.Conn) {
+		if first == nil {
+			time.Sleep(3 * time.Second)
+			return
+		}
+		c.Write(first)
+		for n := 0; ; n++ {
+			var hdr [4]byte
+			if _, err := io.ReadFull(c, hdr[:]); err != nil {
 				return
 			}
-			go func() {
-				defer c.Close()
-				if first == nil {
-					time.Sleep(3 * time.Second)
-					return
-				}
-				c.Write(first)
-				for n := 0; ; n++ {
-					var hdr [4]byte
-					if _, err := io.ReadFull(c, hdr[:]); err != nil {
-						return
-					}
-					l := int64(hdr[0]) | int64(hdr[1])<<8 | int64(hdr[2])<<16
-					if _, err := io.CopyN(io.Discard, c, l); err != nil {
-						return
-					}
-					if n == 0 {
-						c.Write(packet(2, []byte{0, 0, 0, 2, 0, 0, 0}))
-						continue
-					}
-					out := onQuery(n)
-					if out == nil {
-						time.Sleep(3 * time.Second)
-						return
-					}
-					c.Write(out)
-				}
-			}()
+			l := int64(hdr[0]) | int64(hdr[1])<<8 | int64(hdr[2])<<16
+			if _, err := io.CopyN(io.Discard, c, l); err != nil {
+				return
+			}
+			if n == 0 {
+				c.Write(packet(2, []byte{0, 0, 0, 2, 0, 0, 0}))
+				continue
+			}
+			out := onQuery(n)
+			if out == nil {
+				time.Sleep(3 * time.Second)
+				return
+			}
+			c.Write(out)
 		}
-	}()
-	return target(t, ln.Addr().String())
+	})
 }
 
 func hostileEnv() *probe.Env {
@@ -89,15 +75,7 @@ func hostileEnv() *probe.Env {
 
 func exploreFake(t *testing.T, tg probe.Target) *event.Event {
 	t.Helper()
-	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
-	done := make(chan struct{})
-	go func() { probe.Explore(context.Background(), hostileEnv(), New(), tg, ev); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("Explore hung")
-	}
-	return ev
+	return probetest.ExploreWithin(context.Background(), t, New(), hostileEnv(), tg, 5*time.Second)
 }
 
 func TestFakeGreetingIdentifies(t *testing.T) {

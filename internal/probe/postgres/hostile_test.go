@@ -10,6 +10,7 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 // fakeServer accepts connections on a 127.77.254.x address, reads the
@@ -17,31 +18,16 @@ import (
 // behaviour no real PostgreSQL produces.
 func fakeServer(t *testing.T, script func(net.Conn)) probe.Target {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.77.254.4:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				var n [4]byte
-				if _, err := io.ReadFull(c, n[:]); err != nil {
-					return
-				}
-				if _, err := io.CopyN(io.Discard, c, int64(binary.BigEndian.Uint32(n[:]))-4); err != nil {
-					return
-				}
-				script(c)
-			}()
+	return probetest.FakeTCP(t, "127.77.254.4:0", func(c net.Conn) {
+		var n [4]byte
+		if _, err := io.ReadFull(c, n[:]); err != nil {
+			return
 		}
-	}()
-	return target(t, ln.Addr().String())
+		if _, err := io.CopyN(io.Discard, c, int64(binary.BigEndian.Uint32(n[:]))-4); err != nil {
+			return
+		}
+		script(c)
+	})
 }
 
 func msg(typ byte, body ...byte) []byte { return frontendMessage(typ, body) }
@@ -55,15 +41,8 @@ func hostileEnv() *probe.Env {
 }
 
 func exploreFake(t *testing.T, tg probe.Target) *event.Event {
-	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
-	done := make(chan struct{})
-	go func() { probe.Explore(context.Background(), hostileEnv(), New(), tg, ev); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("Explore hung")
-	}
-	return ev
+	t.Helper()
+	return probetest.ExploreWithin(context.Background(), t, New(), hostileEnv(), tg, 5*time.Second)
 }
 
 func TestHostileHugeLength(t *testing.T) {

@@ -59,3 +59,19 @@ func Explore(t testing.TB, p probe.Probe, env *probe.Env, addr, what string) (*e
 	probe.Explore(ctx, env, found, tg, ev)
 	return ev, svc
 }
+
+// ExploreWithin explores tg with p (no identification step) and stops the
+// test if Explore has not returned after hang: a probe facing a hostile
+// server must give up by itself, within its limits.
+func ExploreWithin(ctx context.Context, t testing.TB, p probe.Probe, env *probe.Env, tg probe.Target, hang time.Duration) *event.Event {
+	t.Helper()
+	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
+	done := make(chan struct{})
+	go func() { probe.Explore(ctx, env, p, tg, ev); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(hang):
+		t.Fatal("Explore hung")
+	}
+	return ev
+}
