@@ -8,12 +8,13 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/labtest"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 func TestOpen(t *testing.T) {
 	for _, key := range []string{"CLICKHOUSE_OPEN", "CLICKHOUSE_ODD"} {
 		t.Run(key, func(t *testing.T) {
-			ev := identifyAndExplore(t, labTarget(t, key))
+			ev := probetest.IdentifyAndExplore(t, New(), testEnv(), probetest.LabTarget(t, key))
 			if ev.Status != event.StatusOpen || ev.Access.Level != event.AccessData || !ev.Access.Anonymous {
 				t.Fatalf("status %s access %+v errors %v", ev.Status, ev.Access, ev.Errors)
 			}
@@ -54,7 +55,7 @@ func TestOpen(t *testing.T) {
 }
 
 func TestAuthRequired(t *testing.T) {
-	ev := identifyAndExplore(t, labTarget(t, "CLICKHOUSE_AUTH"))
+	ev := probetest.IdentifyAndExplore(t, New(), testEnv(), probetest.LabTarget(t, "CLICKHOUSE_AUTH"))
 	if ev.Status != event.StatusAuthRequired {
 		t.Fatalf("status %s, want auth-required; errors %v", ev.Status, ev.Errors)
 	}

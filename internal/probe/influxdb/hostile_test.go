@@ -9,11 +9,12 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 func runHostile(t *testing.T, h func(q string) string) *event.Event {
 	t.Helper()
-	tg := fakeServer(t, func(w http.ResponseWriter, r *http.Request) {
+	tg := probetest.FakeHTTP(t, fakeAddr, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Influxdb-Version", "1.8.10")
 		if r.URL.Path == "/ping" {
 			w.WriteHeader(204)

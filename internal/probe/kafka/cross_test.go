@@ -22,7 +22,7 @@ func TestNotOtherServers(t *testing.T) {
 		return env
 	}
 	t.Run("go-http-404", func(t *testing.T) {
-		probetest.NotIdentified(t, New(), env(), probetest.FakeHTTP(t, "127.77.250.19:0", http.NotFoundHandler()))
+		probetest.NotIdentified(t, New(), env(), probetest.FakeHTTP(t, "127.77.250.19:0", http.NotFound))
 	})
 	probetest.NotClaimed(t, New(), env, otherServers...)
 }

@@ -12,7 +12,7 @@ import (
 
 // FakeHTTP serves h on listen (a lab loopback "IP:0"), for hostile behaviour
 // no real server produces. It stops when the test ends.
-func FakeHTTP(t testing.TB, listen string, h http.Handler) probe.Target {
+func FakeHTTP(t testing.TB, listen string, h http.HandlerFunc) probe.Target {
 	t.Helper()
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {

@@ -9,13 +9,14 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 const buildInfoJSON = `{"status":"success","data":{"version":"2.42.0"}}`
 
 func runHostile(t *testing.T, h http.HandlerFunc, l probe.Limits) *event.Event {
 	t.Helper()
-	tg := fakeServer(t, h)
+	tg := probetest.FakeHTTP(t, fakeAddr, h)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)

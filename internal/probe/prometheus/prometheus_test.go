@@ -8,6 +8,7 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/labtest"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 func container(t *testing.T, ev *event.Event, name string) event.Container {
@@ -30,7 +31,7 @@ func TestOpen(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.key, func(t *testing.T) {
-			ev := identifyAndExplore(t, labTarget(t, tc.key))
+			ev := probetest.IdentifyAndExplore(t, New(), testEnv(), probetest.LabTarget(t, tc.key))
 			if ev.Status != event.StatusOpen || ev.Access.Level != event.AccessData || !ev.Access.Anonymous {
 				t.Fatalf("status %s access %+v errors %v", ev.Status, ev.Access, ev.Errors)
 			}
@@ -81,10 +82,10 @@ func TestAdminAPI(t *testing.T) {
 		}
 		return false
 	}
-	if ev := identifyAndExplore(t, labTarget(t, "PROM_OPEN")); !has(ev) || ev.Service.Info["admin_api"] != "true" {
+	if ev := probetest.IdentifyAndExplore(t, New(), testEnv(), probetest.LabTarget(t, "PROM_OPEN")); !has(ev) || ev.Service.Info["admin_api"] != "true" {
 		t.Errorf("admin API (on) not reported: %+v %+v", ev.Indicators, ev.Service.Info)
 	}
-	if ev := identifyAndExplore(t, labTarget(t, "PROM_ODD")); has(ev) || ev.Service.Info["admin_api"] != "false" {
+	if ev := probetest.IdentifyAndExplore(t, New(), testEnv(), probetest.LabTarget(t, "PROM_ODD")); has(ev) || ev.Service.Info["admin_api"] != "false" {
 		t.Errorf("admin API (off) reported: %+v %+v", ev.Indicators, ev.Service.Info)
 	}
 }
@@ -92,7 +93,7 @@ func TestAdminAPI(t *testing.T) {
 func TestAuthRequired(t *testing.T) {
 	for _, tc := range []struct{ key, product string }{{"PROM_AUTH", productPrometheus}, {"VM_AUTH", productVM}} {
 		t.Run(tc.key, func(t *testing.T) {
-			ev := identifyAndExplore(t, labTarget(t, tc.key))
+			ev := probetest.IdentifyAndExplore(t, New(), testEnv(), probetest.LabTarget(t, tc.key))
 			if ev.Status != event.StatusAuthRequired {
 				t.Fatalf("status %s, want auth-required; errors %v", ev.Status, ev.Errors)
 			}

@@ -9,11 +9,12 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 func runHostile(t *testing.T, h http.HandlerFunc) *event.Event {
 	t.Helper()
-	tg := fakeServer(t, func(w http.ResponseWriter, r *http.Request) {
+	tg := probetest.FakeHTTP(t, fakeAddr, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == pathOverview {
 			w.Write([]byte(`{"rabbitmq_version":"3.13.0","management_version":"3.13.0"}`))
 			return

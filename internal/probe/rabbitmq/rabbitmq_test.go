@@ -13,12 +13,13 @@ import (
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/labtest"
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 // TestOpenDefaultCredentials: a stock RabbitMQ (guest/guest, reached from
 // loopback) is open through its documented default user, and says so.
 func TestOpenDefaultCredentials(t *testing.T) {
-	ev := identifyAndExplore(t, labTarget(t, "RABBITMQ_OPEN"))
+	ev := probetest.IdentifyAndExplore(t, New(), testEnv(), probetest.LabTarget(t, "RABBITMQ_OPEN"))
 	if ev.Status != event.StatusOpen || ev.Access.Level != event.AccessData || !ev.Access.Anonymous {
 		t.Fatalf("status %s access %+v errors %v", ev.Status, ev.Access, ev.Errors)
 	}
@@ -53,7 +54,7 @@ func TestOpenDefaultCredentials(t *testing.T) {
 }
 
 func TestAuthRequired(t *testing.T) {
-	ev := identifyAndExplore(t, labTarget(t, "RABBITMQ_AUTH"))
+	ev := probetest.IdentifyAndExplore(t, New(), testEnv(), probetest.LabTarget(t, "RABBITMQ_AUTH"))
 	if ev.Status != event.StatusAuthRequired {
 		t.Fatalf("status %s, want auth-required (no guest user there); errors %v", ev.Status, ev.Errors)
 	}
@@ -69,7 +70,7 @@ func TestAuthRequired(t *testing.T) {
 // RabbitMQ is auth-required: its API refused the request without
 // credentials, and guest/guest is not tried.
 func TestNoDefaultCredentials(t *testing.T) {
-	tg := labTarget(t, "RABBITMQ_OPEN")
+	tg := probetest.LabTarget(t, "RABBITMQ_OPEN")
 	env := testEnv()
 	env.Limits.NoDefaultCredentials = true
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -81,7 +82,7 @@ func TestNoDefaultCredentials(t *testing.T) {
 	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
 	ev.Service = svc
 	probe.Explore(ctx, env, New(), tg, ev)
-	validate(t, ev)
+	probetest.ValidateEvent(t, ev)
 	if ev.Status != event.StatusAuthRequired || ev.Access.Level != event.AccessNone || ev.Dataset != nil ||
 		ev.Service.Info["default_credentials"] != "" {
 		t.Fatalf("status %s access %+v service %+v errors %v", ev.Status, ev.Access, ev.Service, ev.Errors)
@@ -95,7 +96,7 @@ func TestGuestTriedOnce(t *testing.T) {
 	for _, allowed := range []bool{true, false} {
 		var mu sync.Mutex
 		var auths []string
-		tg := fakeServer(t, func(w http.ResponseWriter, r *http.Request) {
+		tg := probetest.FakeHTTP(t, fakeAddr, func(w http.ResponseWriter, r *http.Request) {
 			mu.Lock()
 			auths = append(auths, r.Header.Get("Authorization"))
 			mu.Unlock()

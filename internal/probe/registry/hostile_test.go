@@ -9,11 +9,12 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 func runHostile(t *testing.T, h http.HandlerFunc, l probe.Limits) *event.Event {
 	t.Helper()
-	tg := fakeServer(t, func(w http.ResponseWriter, r *http.Request) {
+	tg := probetest.FakeHTTP(t, fakeAddr, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Docker-Distribution-Api-Version", "registry/2.0")
 		if r.URL.Path == "/v2/" {
 			w.Write([]byte("{}"))

@@ -7,6 +7,7 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/labtest"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 // seededRepos parses REGISTRY_REPOS ("smsgw/api:3,internal/billing-worker:1").
@@ -23,7 +24,7 @@ func seededRepos(t *testing.T) map[string]int64 {
 func TestOpen(t *testing.T) {
 	for _, key := range []string{"REGISTRY_OPEN", "REGISTRY_ODD"} {
 		t.Run(key, func(t *testing.T) {
-			ev := identifyAndExplore(t, labTarget(t, key))
+			ev := probetest.IdentifyAndExplore(t, New(), testEnv(), probetest.LabTarget(t, key))
 			if ev.Status != event.StatusOpen || ev.Access.Level != event.AccessData || !ev.Access.Anonymous {
 				t.Fatalf("status %s access %+v errors %v", ev.Status, ev.Access, ev.Errors)
 			}
@@ -55,7 +56,7 @@ func TestOpen(t *testing.T) {
 }
 
 func TestAuthRequired(t *testing.T) {
-	ev := identifyAndExplore(t, labTarget(t, "REGISTRY_AUTH"))
+	ev := probetest.IdentifyAndExplore(t, New(), testEnv(), probetest.LabTarget(t, "REGISTRY_AUTH"))
 	if ev.Status != event.StatusAuthRequired {
 		t.Fatalf("status %s, want auth-required; errors %v", ev.Status, ev.Errors)
 	}

@@ -9,13 +9,14 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 const listBuckets = `<?xml version="1.0"?><ListAllMyBucketsResult><Buckets><Bucket><Name>b</Name></Bucket></Buckets></ListAllMyBucketsResult>`
 
 func runHostile(t *testing.T, h http.HandlerFunc) *event.Event {
 	t.Helper()
-	tg := fakeServer(t, func(w http.ResponseWriter, r *http.Request) {
+	tg := probetest.FakeHTTP(t, fakeAddr, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Amz-Request-Id", "1")
 		if r.URL.Path == "/" {
 			w.Write([]byte(listBuckets))

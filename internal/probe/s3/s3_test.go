@@ -7,6 +7,7 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/labtest"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 func seededBuckets(t *testing.T) map[string]int64 {
@@ -22,7 +23,7 @@ func seededBuckets(t *testing.T) map[string]int64 {
 func TestOpen(t *testing.T) {
 	for _, key := range []string{"S3_OPEN", "S3_ODD"} {
 		t.Run(key, func(t *testing.T) {
-			ev := identifyAndExplore(t, labTarget(t, key))
+			ev := probetest.IdentifyAndExplore(t, New(), testEnv(), probetest.LabTarget(t, key))
 			if ev.Status != event.StatusOpen || ev.Access.Level != event.AccessData || !ev.Access.Anonymous {
 				t.Fatalf("status %s access %+v errors %v", ev.Status, ev.Access, ev.Errors)
 			}
@@ -73,7 +74,7 @@ func keys(m map[string]string) []string {
 }
 
 func TestAuthRequired(t *testing.T) {
-	ev := identifyAndExplore(t, labTarget(t, "S3_AUTH"))
+	ev := probetest.IdentifyAndExplore(t, New(), testEnv(), probetest.LabTarget(t, "S3_AUTH"))
 	if ev.Status != event.StatusAuthRequired {
 		t.Fatalf("status %s, want auth-required; errors %v", ev.Status, ev.Errors)
 	}
