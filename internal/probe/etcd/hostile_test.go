@@ -13,6 +13,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/probe"
 	"github.com/leakwatch/leakwatch/internal/probe/etcd"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 // fake is a raw HTTP/1.1 peer: /version answers like etcd, kv/range with rangeReply.
@@ -65,7 +66,7 @@ func TestHostileServers(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			tg := fakeServer(t, fake(tc.reply))
+			tg := probetest.FakeTCP(t, fakeAddr, fake(tc.reply))
 			env := testEnv()
 			env.Limits.ReadTimeout = 300 * time.Millisecond
 			env.Limits.MaxResponse = 1 << 20
@@ -84,7 +85,7 @@ func TestHostileServers(t *testing.T) {
 
 func TestIdentifyRejectsOtherServers(t *testing.T) {
 	for _, answer := range []string{"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}", "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", "-ERR unknown\r\n", ""} {
-		tg := fakeServer(t, func(c net.Conn) {
+		tg := probetest.FakeTCP(t, fakeAddr, func(c net.Conn) {
 			io.WriteString(c, answer)
 			time.Sleep(time.Second)
 		})

@@ -7,6 +7,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/probe"
 	"github.com/leakwatch/leakwatch/internal/probe/etcd"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 func explore(t *testing.T, env *probe.Env, tg probe.Target) *event.Event {
@@ -17,7 +18,7 @@ func explore(t *testing.T, env *probe.Env, tg probe.Target) *event.Event {
 }
 
 func TestOpenInstance(t *testing.T) {
-	tg := labTarget(t, "ETCD_OPEN")
+	tg := probetest.LabTarget(t, "ETCD_OPEN")
 	env := testEnv()
 	svc, err := etcd.New().Identify(ctx(t), env, tg)
 	if err != nil || svc == nil || svc.Product != "etcd" || !strings.HasPrefix(svc.Version, "3.") {
@@ -28,8 +29,8 @@ func TestOpenInstance(t *testing.T) {
 		t.Fatalf("status %s access %+v errors %v", ev.Status, ev.Access, ev.Errors)
 	}
 	want := map[string]int64{
-		"/config/services/": labInt(t, "ETCD_OPEN_SERVICES"),
-		"/config/features/": labInt(t, "ETCD_OPEN_FLAGS"),
+		"/config/services/": probetest.LabInt(t, "ETCD_OPEN_SERVICES"),
+		"/config/features/": probetest.LabInt(t, "ETCD_OPEN_FLAGS"),
 		"/config/db/":       2,
 		"/config/api/":      2,
 	}
@@ -52,7 +53,7 @@ func TestOpenInstance(t *testing.T) {
 			t.Errorf("prefix %s: %d keys, want %d", k, got[k], n)
 		}
 	}
-	if ev.Dataset.Totals.Documents != labInt(t, "ETCD_OPEN_KEYS") || ev.Dataset.Truncated {
+	if ev.Dataset.Totals.Documents != probetest.LabInt(t, "ETCD_OPEN_KEYS") || ev.Dataset.Truncated {
 		t.Errorf("totals %+v truncated %v", ev.Dataset.Totals, ev.Dataset.Truncated)
 	}
 	var pw bool
@@ -71,7 +72,7 @@ func TestOpenInstance(t *testing.T) {
 }
 
 func TestAuthInstance(t *testing.T) {
-	tg := labTarget(t, "ETCD_AUTH")
+	tg := probetest.LabTarget(t, "ETCD_AUTH")
 	env := testEnv()
 	svc, err := etcd.New().Identify(ctx(t), env, tg)
 	if err != nil || svc == nil {
@@ -87,7 +88,7 @@ func TestAuthInstance(t *testing.T) {
 }
 
 func TestOddPortIdentified(t *testing.T) {
-	tg := labTarget(t, "ETCD_ODD")
+	tg := probetest.LabTarget(t, "ETCD_ODD")
 	p, svc := probe.Identify(ctx(t), testEnv(), knownProbes(), tg)
 	if p == nil || p.Name() != "etcd" || svc.Version == "" {
 		t.Fatalf("Identify on %s = %v, %+v", tg.Addr(), p, svc)
@@ -96,7 +97,7 @@ func TestOddPortIdentified(t *testing.T) {
 
 // TestV2KeyStore explores the odd-port instance, which also serves the v2 API.
 func TestV2KeyStore(t *testing.T) {
-	tg := labTarget(t, "ETCD_ODD")
+	tg := probetest.LabTarget(t, "ETCD_ODD")
 	env := testEnv()
 	ev := explore(t, env, tg)
 	if ev.Status != event.StatusOpen || ev.Service.Info["v2"] != "enabled" || len(ev.Errors) > 0 {
@@ -112,11 +113,11 @@ func TestV2KeyStore(t *testing.T) {
 			v3 += *c.Documents
 		}
 	}
-	if v3 != labInt(t, "ETCD_OPEN_KEYS") {
+	if v3 != probetest.LabInt(t, "ETCD_OPEN_KEYS") {
 		t.Errorf("v3 keys %d", v3)
 	}
 	users := v2["/legacy/users/"]
-	if users.Documents == nil || *users.Documents != labInt(t, "ETCD_ODD_V2_USERS") || users.Sampled != env.Limits.Sample {
+	if users.Documents == nil || *users.Documents != probetest.LabInt(t, "ETCD_ODD_V2_USERS") || users.Sampled != env.Limits.Sample {
 		t.Errorf("v2 /legacy/users/: %+v", users)
 	}
 	if c := v2["/coreos.com/network/"]; c.Documents == nil || *c.Documents != 1 || !strings.Contains(string(c.Samples[0].Data), "10.1.0.0/16") {

@@ -12,6 +12,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/probe"
 	"github.com/leakwatch/leakwatch/internal/probe/memcached"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 // fake answers the commands leakwatch sends with the given handlers
@@ -72,7 +73,7 @@ func TestHostileServers(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			tg := fakeServer(t, fake(tc.h))
+			tg := probetest.FakeTCP(t, fakeAddr, fake(tc.h))
 			env := testEnv()
 			env.Limits.ReadTimeout = 300 * time.Millisecond
 			env.Limits.MaxResponse = 1 << 20
@@ -91,7 +92,7 @@ func TestHostileServers(t *testing.T) {
 
 func TestIdentifyRejectsOtherServers(t *testing.T) {
 	for _, greeting := range []string{"-ERR unknown command 'version'\r\n", "HTTP/1.1 400 Bad Request\r\n\r\n", "VERSION \r\n", ""} {
-		tg := fakeServer(t, func(c net.Conn) {
+		tg := probetest.FakeTCP(t, fakeAddr, func(c net.Conn) {
 			io.WriteString(c, greeting)
 			time.Sleep(time.Second)
 		})

@@ -7,6 +7,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/probe"
 	"github.com/leakwatch/leakwatch/internal/probe/memcached"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 func explore(t *testing.T, env *probe.Env, tg probe.Target) *event.Event {
@@ -17,7 +18,7 @@ func explore(t *testing.T, env *probe.Env, tg probe.Target) *event.Event {
 }
 
 func TestOpenInstance(t *testing.T) {
-	tg := labTarget(t, "MEMCACHED_OPEN")
+	tg := probetest.LabTarget(t, "MEMCACHED_OPEN")
 	env := testEnv()
 	svc, err := memcached.New().Identify(ctx(t), env, tg)
 	if err != nil || svc == nil || svc.Product != "memcached" || svc.Version == "" {
@@ -27,7 +28,7 @@ func TestOpenInstance(t *testing.T) {
 	if ev.Status != event.StatusOpen || !ev.Access.Anonymous || ev.Access.Level != event.AccessData {
 		t.Fatalf("status %s access %+v errors %v", ev.Status, ev.Access, ev.Errors)
 	}
-	items := labInt(t, "MEMCACHED_OPEN_ITEMS")
+	items := probetest.LabInt(t, "MEMCACHED_OPEN_ITEMS")
 	if len(ev.Dataset.Containers) != 1 {
 		t.Fatalf("containers %+v", ev.Dataset.Containers)
 	}
@@ -62,7 +63,7 @@ func TestOpenInstance(t *testing.T) {
 }
 
 func TestAuthInstance(t *testing.T) {
-	tg := labTarget(t, "MEMCACHED_AUTH")
+	tg := probetest.LabTarget(t, "MEMCACHED_AUTH")
 	env := testEnv()
 	svc, err := memcached.New().Identify(ctx(t), env, tg)
 	if err != nil || svc == nil || svc.Info["auth"] != "ascii" {
@@ -75,7 +76,7 @@ func TestAuthInstance(t *testing.T) {
 }
 
 func TestOddPortIdentified(t *testing.T) {
-	tg := labTarget(t, "MEMCACHED_ODD")
+	tg := probetest.LabTarget(t, "MEMCACHED_ODD")
 	p, svc := probe.Identify(ctx(t), testEnv(), knownProbes(), tg)
 	if p == nil || p.Name() != "memcached" || svc.Version == "" {
 		t.Fatalf("Identify on %s = %v, %+v", tg.Addr(), p, svc)

@@ -56,3 +56,10 @@ func Ctx(t testing.TB, d time.Duration) context.Context {
 	t.Cleanup(cancel)
 	return c
 }
+
+// EnvWith is a probe.Env with the default limits as set changes them.
+func EnvWith(set func(*probe.Limits)) *probe.Env {
+	l := probe.DefaultLimits()
+	set(&l)
+	return probe.NewEnv(l)
+}

@@ -2,7 +2,6 @@ package redis_test
 
 import (
 	"context"
-	"net"
 	"testing"
 	"time"
 
@@ -10,21 +9,12 @@ import (
 	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
-var (
-	labTarget = probetest.LabTarget
-	labInt    = probetest.LabInt
-)
+// fakeAddr is where this package's fake servers listen (a lab loopback
+// address), for hostile behaviour no real server produces.
+const fakeAddr = "127.77.254.1:0"
 
 func testEnv() *probe.Env {
-	l := probe.DefaultLimits()
-	l.ReadTimeout = 2 * time.Second
-	return probe.NewEnv(l)
+	return probetest.EnvWith(func(l *probe.Limits) { l.ReadTimeout = 2 * time.Second })
 }
 
 func ctx(t *testing.T) context.Context { return probetest.Ctx(t, 30*time.Second) }
-
-// fakeServer listens on a lab loopback address and runs serve for each connection.
-func fakeServer(t *testing.T, serve func(net.Conn)) probe.Target {
-	t.Helper()
-	return probetest.FakeTCP(t, "127.77.254.1:0", serve)
-}

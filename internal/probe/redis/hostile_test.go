@@ -12,6 +12,7 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 	"github.com/leakwatch/leakwatch/internal/probe/redis"
 )
 
@@ -75,7 +76,7 @@ func TestHostileServers(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			tg := fakeServer(t, hostile(tc.reply))
+			tg := probetest.FakeTCP(t, fakeAddr, hostile(tc.reply))
 			env := testEnv()
 			env.Limits.ReadTimeout = 300 * time.Millisecond
 			env.Limits.MaxResponse = 1 << 20
@@ -101,7 +102,7 @@ func TestHostileServers(t *testing.T) {
 
 func TestIdentifyRejectsOtherServers(t *testing.T) {
 	for _, greeting := range []string{"ERROR\r\n", "HTTP/1.1 400 Bad Request\r\n\r\n", "-ERR unknown command\r\n", ""} {
-		tg := fakeServer(t, func(c net.Conn) {
+		tg := probetest.FakeTCP(t, fakeAddr, func(c net.Conn) {
 			io.WriteString(c, greeting)
 			time.Sleep(time.Second)
 		})
@@ -142,7 +143,7 @@ func scripted(answers map[string]string) func(net.Conn) {
 
 func TestProtectedModeIsAuthRequired(t *testing.T) {
 	denied := "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user.\r\n"
-	tg := fakeServer(t, scripted(map[string]string{"PING": denied, "INFO": denied}))
+	tg := probetest.FakeTCP(t, fakeAddr, scripted(map[string]string{"PING": denied, "INFO": denied}))
 	env := testEnv()
 	svc, err := redis.New().Identify(ctx(t), env, tg)
 	if err != nil || svc == nil || svc.Info["auth"] != "DENIED" {
@@ -157,7 +158,7 @@ func TestProtectedModeIsAuthRequired(t *testing.T) {
 
 func TestNoPermOnScanKeepsOpen(t *testing.T) {
 	info := "# Server\r\nredis_version:7.2.0\r\n# Keyspace\r\ndb0:keys=5,expires=0,avg_ttl=0\r\n"
-	tg := fakeServer(t, scripted(map[string]string{
+	tg := probetest.FakeTCP(t, fakeAddr, scripted(map[string]string{
 		"INFO":   "$" + strconv.Itoa(len(info)) + "\r\n" + info + "\r\n",
 		"CLIENT": "+OK\r\n", "SELECT": "+OK\r\n",
 		"SCAN": "-NOPERM User default has no permissions to run the 'scan' command\r\n",

@@ -6,6 +6,7 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 	"github.com/leakwatch/leakwatch/internal/probe/redis"
 )
 
@@ -17,7 +18,7 @@ func explore(t *testing.T, env *probe.Env, tg probe.Target) *event.Event {
 }
 
 func TestOpenInstance(t *testing.T) {
-	tg := labTarget(t, "REDIS_OPEN")
+	tg := probetest.LabTarget(t, "REDIS_OPEN")
 	env := testEnv()
 	svc, err := redis.New().Identify(ctx(t), env, tg)
 	if err != nil || svc == nil {
@@ -30,7 +31,7 @@ func TestOpenInstance(t *testing.T) {
 	if ev.Status != event.StatusOpen || !ev.Access.Anonymous || ev.Access.Level != event.AccessData {
 		t.Fatalf("status %s access %+v errors %v", ev.Status, ev.Access, ev.Errors)
 	}
-	db0, db1 := labInt(t, "REDIS_OPEN_DB0_KEYS"), labInt(t, "REDIS_OPEN_DB1_KEYS")
+	db0, db1 := probetest.LabInt(t, "REDIS_OPEN_DB0_KEYS"), probetest.LabInt(t, "REDIS_OPEN_DB1_KEYS")
 	want := map[string]int64{"db0": db0, "db1": db1}
 	if len(ev.Dataset.Containers) != 2 {
 		t.Fatalf("containers = %+v", ev.Dataset.Containers)
@@ -48,7 +49,7 @@ func TestOpenInstance(t *testing.T) {
 			}
 		}
 	}
-	if got := ev.Dataset.Totals.Documents; got != labInt(t, "REDIS_OPEN_KEYS") {
+	if got := ev.Dataset.Totals.Documents; got != probetest.LabInt(t, "REDIS_OPEN_KEYS") {
 		t.Errorf("total keys = %d", got)
 	}
 	if ev.Dataset.Containers[0].Sampled != env.Limits.Sample {
@@ -70,7 +71,7 @@ func TestOpenInstance(t *testing.T) {
 }
 
 func TestAuthInstance(t *testing.T) {
-	tg := labTarget(t, "REDIS_AUTH")
+	tg := probetest.LabTarget(t, "REDIS_AUTH")
 	env := testEnv()
 	svc, err := redis.New().Identify(ctx(t), env, tg)
 	if err != nil || svc == nil || svc.Info["auth"] != "NOAUTH" {
@@ -89,7 +90,7 @@ func TestAuthInstance(t *testing.T) {
 }
 
 func TestOddPortIdentified(t *testing.T) {
-	tg := labTarget(t, "REDIS_ODD")
+	tg := probetest.LabTarget(t, "REDIS_ODD")
 	p, svc := probe.Identify(ctx(t), testEnv(), knownProbes(), tg)
 	if p == nil || p.Name() != "redis" || svc.Product != "Redis" {
 		t.Fatalf("Identify on %s = %v, %+v", tg.Addr(), p, svc)
@@ -99,9 +100,9 @@ func TestOddPortIdentified(t *testing.T) {
 // TestAttackedInstance explores the odd-port instance, which the lab made
 // look attacked: dir points at a crontab directory and db0 holds a ransom note.
 func TestAttackedInstance(t *testing.T) {
-	tg := labTarget(t, "REDIS_ODD")
+	tg := probetest.LabTarget(t, "REDIS_ODD")
 	ev := explore(t, testEnv(), tg)
-	if ev.Status != event.StatusOpen || *ev.Dataset.Containers[0].Documents != labInt(t, "REDIS_ODD_DB0_KEYS") {
+	if ev.Status != event.StatusOpen || *ev.Dataset.Containers[0].Documents != probetest.LabInt(t, "REDIS_ODD_DB0_KEYS") {
 		t.Fatalf("status %s dataset %+v", ev.Status, ev.Dataset)
 	}
 	kinds := map[string]string{}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 	"github.com/leakwatch/leakwatch/internal/probe/redis"
 )
 
@@ -91,7 +92,7 @@ var readCommands = map[string]bool{
 // unchanged afterwards. (Redis hides admin commands such as CONFIG from
 // MONITOR; the snapshot covers CONFIG SET of dir/dbfilename.)
 func TestExploreIsReadOnly(t *testing.T) {
-	tg := labTarget(t, "REDIS_OPEN")
+	tg := probetest.LabTarget(t, "REDIS_OPEN")
 	before := snapshot(t, tg.Addr())
 
 	mon := newRawClient(t, tg.Addr())

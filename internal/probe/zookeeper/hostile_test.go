@@ -9,6 +9,7 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 	"github.com/leakwatch/leakwatch/internal/probe/zookeeper"
 )
 
@@ -92,7 +93,7 @@ func TestHostileServers(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			tg := fakeServer(t, fake(tc.reply))
+			tg := probetest.FakeTCP(t, fakeAddr, fake(tc.reply))
 			env := testEnv()
 			env.Limits.ReadTimeout = 300 * time.Millisecond
 			env.Limits.MaxResponse = 1 << 20
@@ -114,7 +115,7 @@ func TestHostileServers(t *testing.T) {
 
 func TestIdentifyRejectsOtherServers(t *testing.T) {
 	for _, answer := range []string{"-ERR unknown command 'srvr'\r\n", "ERROR\r\n", "HTTP/1.1 400 Bad Request\r\n\r\n", ""} {
-		tg := fakeServer(t, func(c net.Conn) {
+		tg := probetest.FakeTCP(t, fakeAddr, func(c net.Conn) {
 			io.WriteString(c, answer)
 		})
 		env := testEnv()

@@ -6,6 +6,7 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 	"github.com/leakwatch/leakwatch/internal/probe/zookeeper"
 )
 
@@ -17,7 +18,7 @@ func explore(t *testing.T, env *probe.Env, tg probe.Target) *event.Event {
 }
 
 func TestOpenInstance(t *testing.T) {
-	tg := labTarget(t, "ZOOKEEPER_OPEN")
+	tg := probetest.LabTarget(t, "ZOOKEEPER_OPEN")
 	env := testEnv()
 	svc, err := zookeeper.New().Identify(ctx(t), env, tg)
 	if err != nil || svc == nil || svc.Product != "ZooKeeper" || !strings.HasPrefix(svc.Version, "3.") {
@@ -35,7 +36,7 @@ func TestOpenInstance(t *testing.T) {
 		got[c.Name] = &ev.Dataset.Containers[i]
 	}
 	sms := got["/smsgw"]
-	if sms == nil || sms.Kind != "znode" || sms.Documents == nil || *sms.Documents != labInt(t, "ZOOKEEPER_OPEN_SMSGW_ZNODES") {
+	if sms == nil || sms.Kind != "znode" || sms.Documents == nil || *sms.Documents != probetest.LabInt(t, "ZOOKEEPER_OPEN_SMSGW_ZNODES") {
 		t.Fatalf("containers %+v", ev.Dataset.Containers)
 	}
 	if sms.Created == nil || sms.Sampled != env.Limits.Sample || len(sms.Samples) != sms.Sampled {
@@ -58,7 +59,7 @@ func TestOpenInstance(t *testing.T) {
 }
 
 func TestAuthInstance(t *testing.T) {
-	tg := labTarget(t, "ZOOKEEPER_AUTH")
+	tg := probetest.LabTarget(t, "ZOOKEEPER_AUTH")
 	env := testEnv()
 	svc, err := zookeeper.New().Identify(ctx(t), env, tg)
 	if err != nil || svc == nil {
@@ -72,7 +73,7 @@ func TestAuthInstance(t *testing.T) {
 }
 
 func TestOddPortIdentified(t *testing.T) {
-	tg := labTarget(t, "ZOOKEEPER_ODD")
+	tg := probetest.LabTarget(t, "ZOOKEEPER_ODD")
 	p, svc := probe.Identify(ctx(t), testEnv(), knownProbes(), tg)
 	if p == nil || p.Name() != "zookeeper" {
 		t.Fatalf("Identify on %s = %v, %+v", tg.Addr(), p, svc)

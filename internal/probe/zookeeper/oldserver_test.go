@@ -11,6 +11,7 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 	"github.com/leakwatch/leakwatch/internal/probe/zookeeper"
 )
 
@@ -104,7 +105,7 @@ func testOldServer(t *testing.T, srvr bool) {
 	tree := map[string]string{"/": "", "/zookeeper": "", "/app": "", "/app/config": "password=Hunter42",
 		"/app/jobs": "", "/app/jobs/j1": "job one", "/app/jobs/j2": "job two", "/app/jobs/j3": "job three", "/kafka": "broker"}
 	ops := map[int32]int{}
-	tg := fakeServer(t, oldZK(tree, ops, srvr))
+	tg := probetest.FakeTCP(t, fakeAddr, oldZK(tree, ops, srvr))
 	env := testEnv()
 	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
 	probe.Explore(ctx(t), env, zookeeper.New(), tg, ev)
