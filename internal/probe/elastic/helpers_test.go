@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
-	"net/netip"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +15,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/labtest"
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 func testEnv() *probe.Env {
@@ -24,14 +24,7 @@ func testEnv() *probe.Env {
 	return probe.NewEnv(l)
 }
 
-func targetOf(t testing.TB, addr string) probe.Target {
-	t.Helper()
-	ap, err := netip.ParseAddrPort(addr)
-	if err != nil {
-		t.Fatalf("bad address %q: %v", addr, err)
-	}
-	return probe.Target{IP: ap.Addr(), Port: int(ap.Port())}
-}
+var targetOf = probetest.Target
 
 // scan runs Identify then Explore the way the pipeline does (probe.Explore
 // maps errors to statuses and fills totals).

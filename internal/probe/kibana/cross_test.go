@@ -3,14 +3,13 @@ package kibana
 import (
 	"context"
 	"net/http"
-	"net/netip"
 	"testing"
 	"time"
 
-	"github.com/leakwatch/leakwatch/internal/labtest"
 	"github.com/leakwatch/leakwatch/internal/probe"
 	"github.com/leakwatch/leakwatch/internal/probe/cassandra"
 	"github.com/leakwatch/leakwatch/internal/probe/kafka"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 	"github.com/leakwatch/leakwatch/internal/probe/solr"
 )
 
@@ -43,13 +42,7 @@ func TestNotOtherServers(t *testing.T) {
 		}))
 	})
 	for _, key := range otherServers {
-		t.Run(key, func(t *testing.T) {
-			ap, err := netip.ParseAddrPort(labtest.Get(t, key))
-			if err != nil {
-				t.Fatal(err)
-			}
-			identifyNil(t, New(), probe.Target{IP: ap.Addr(), Port: int(ap.Port())})
-		})
+		t.Run(key, func(t *testing.T) { identifyNil(t, New(), probetest.LabTarget(t, key)) })
 	}
 }
 

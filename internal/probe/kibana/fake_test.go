@@ -3,9 +3,7 @@ package kibana
 import (
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
-	"net/netip"
 	"os"
 	"strings"
 	"testing"
@@ -14,6 +12,7 @@ import (
 	"github.com/leakwatch/leakwatch/docs"
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 // No real Kibana or OpenSearch Dashboards can be run here: these tests serve
@@ -79,22 +78,10 @@ func serve(t *testing.T, f flavour) (probe.Target, *[]string) {
 
 func fakeServer(t *testing.T, h http.HandlerFunc) probe.Target {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.77.250.56:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: time.Second}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	ap := netip.MustParseAddrPort(ln.Addr().String())
-	return probe.Target{IP: ap.Addr(), Port: int(ap.Port())}
+	return probetest.FakeHTTP(t, "127.77.250.56:0", h)
 }
 
-func testEnv() *probe.Env {
-	l := probe.DefaultLimits()
-	l.Sample = 5
-	return probe.NewEnv(l)
-}
+func testEnv() *probe.Env { return probetest.Env(5) }
 
 func run(t *testing.T, tg probe.Target) *event.Event {
 	t.Helper()

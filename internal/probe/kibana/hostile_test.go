@@ -9,21 +9,14 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 func runHostile(t *testing.T, tg probe.Target, l probe.Limits) *event.Event {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
-	done := make(chan struct{})
-	go func() { probe.Explore(ctx, probe.NewEnv(l), New(), tg, ev); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(15 * time.Second):
-		t.Fatal("Explore hung")
-	}
-	return ev
+	return probetest.ExploreWithin(ctx, t, New(), probe.NewEnv(l), tg, 15*time.Second)
 }
 
 // hostile serves the real Kibana 7 status, then h for the Console proxy.
