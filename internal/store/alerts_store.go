@@ -98,19 +98,16 @@ func (s *Store) RecordAlerts(ctx context.Context, b AlertBatch) (stored []Alert,
 			if sup != 0 {
 				supArg = sup
 			}
-			res, err := tx.ExecContext(ctx, `INSERT INTO alerts(dedupe_key, scan_id, prev_scan_id, fingerprint, ip, port, host,
+			err = tx.QueryRowContext(ctx, `INSERT INTO alerts(dedupe_key, scan_id, prev_scan_id, fingerprint, ip, port, host,
 				service, container, kind, severity, title, detail, created, suppressed_by)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(dedupe_key) DO NOTHING`,
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(dedupe_key) DO NOTHING RETURNING id`,
 				a.DedupeKey, a.ScanID, a.PrevScanID, a.Fingerprint, a.IP, a.Port, a.Host, a.Service, a.Container,
-				a.Kind, a.Severity, a.Title, a.Detail, fmtTime(now), supArg)
+				a.Kind, a.Severity, a.Title, a.Detail, fmtTime(now), supArg).Scan(&a.ID)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue // sent before: never twice
+			}
 			if err != nil {
 				return fmt.Errorf("store: alert: %w", err)
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				continue
-			}
-			if a.ID, err = res.LastInsertId(); err != nil {
-				return err
 			}
 			stored = append(stored, a)
 			if sup != 0 || b.Channels == nil {

@@ -27,13 +27,9 @@ func (s *Store) AddSuppression(ctx context.Context, sup Suppression) (int64, err
 	}
 	var id int64
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO suppressions(host, port, container, until, reason, created)
-			VALUES (?, ?, ?, ?, ?, ?)`, sup.Host, sup.Port, sup.Container, fmtTime(sup.Until), sup.Reason, fmtTime(time.Now()))
-		if err != nil {
-			return err
-		}
-		id, err = res.LastInsertId()
-		return err
+		return tx.QueryRowContext(ctx, `INSERT INTO suppressions(host, port, container, until, reason, created)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, sup.Host, sup.Port, sup.Container, fmtTime(sup.Until), sup.Reason,
+			fmtTime(time.Now())).Scan(&id)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: suppression: %w", err)

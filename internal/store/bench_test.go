@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/event"
@@ -14,12 +13,14 @@ import (
 //
 //	go test -run '^$' -bench RecordEvent ./internal/store
 func BenchmarkRecordEvent(b *testing.B) {
-	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(b.TempDir(), "lw.db"))
-	if err != nil {
-		b.Fatal(err)
+	for _, be := range backends {
+		b.Run(be.name, func(b *testing.B) { benchRecordEvent(b, be) })
 	}
-	defer s.Close()
+}
+
+func benchRecordEvent(b *testing.B, be backend) {
+	ctx := context.Background()
+	s := be.open(b)
 	sc, _ := s.OpenScan(ctx, NewScan{})
 	i := 0
 	for b.Loop() {

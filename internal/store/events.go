@@ -55,24 +55,23 @@ func (s *Store) RecordEvent(ctx context.Context, ev *event.Event) (bool, error) 
 	fp := Fingerprint(ev)
 	inserted := false
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO services(scan_id, time, target, host, ip, port, tls, service, product,
+		// RETURNING, not LastInsertId: PostgreSQL has no last insert ID.
+		// A conflict (the port is recorded already) returns no row.
+		var serviceID int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO services(scan_id, time, target, host, ip, port, tls, service, product,
 			version, status, anonymous, access_level, proof, severity, containers, documents, bytes, fingerprint, event)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT(scan_id, ip, port) DO NOTHING`,
+			ON CONFLICT(scan_id, ip, port) DO NOTHING RETURNING id`,
 			ev.ScanID, fmtTime(ev.Time), ev.Target, ev.Host, ev.IP, ev.Port, ev.TLS, svc.Name, svc.Product,
 			svc.Version, string(ev.Status), ev.Access.Anonymous, string(ev.Access.Level), ev.Access.Proof, severity,
-			totals.Containers, totals.Documents, totals.Bytes, fp, string(body))
+			totals.Containers, totals.Documents, totals.Bytes, fp, string(body)).Scan(&serviceID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
 		if err != nil {
 			return fmt.Errorf("store: record %s:%d: %w", ev.IP, ev.Port, err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
-		}
 		inserted = true
-		serviceID, err := res.LastInsertId()
-		if err != nil {
-			return err
-		}
 		if err := insertDetails(ctx, tx, serviceID, ev); err != nil {
 			return err
 		}
@@ -149,7 +148,7 @@ func updateExposures(ctx context.Context, tx *sql.Tx, ev *event.Event, fp, sever
 		ON CONFLICT(fingerprint) DO UPDATE SET host = excluded.host, product = excluded.product,
 			version = excluded.version, status = excluded.status, access_level = excluded.access_level,
 			severity = excluded.severity, open = 1, closed_at = NULL,
-			last_seen = max(last_seen, excluded.last_seen), last_scan_id = excluded.last_scan_id,
+			last_seen = CASE WHEN excluded.last_seen > exposures.last_seen THEN excluded.last_seen ELSE exposures.last_seen END, last_scan_id = excluded.last_scan_id,
 			last_service_id = excluded.last_service_id`,
 		fp, ev.IP, ev.Port, svc.Name, ev.Host, svc.Product, svc.Version, string(ev.Status), string(ev.Access.Level),
 		severity, now, now, ev.ScanID, ev.ScanID, serviceID)

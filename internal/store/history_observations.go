@@ -197,7 +197,7 @@ func (s *Store) ContainerHistory(ctx context.Context, fingerprint string) ([]Con
 // FinishedScans returns the IDs of finished (done) scans, newest first.
 func (s *Store) FinishedScans(ctx context.Context, limit int) ([]string, error) {
 	if limit <= 0 {
-		limit = -1
+		limit = noLimit
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT id FROM scans WHERE status = ? ORDER BY started DESC, id DESC LIMIT ?`, ScanDone, limit)
 	if err != nil {

@@ -64,12 +64,24 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)`); err != nil {
-		return fmt.Errorf("store: %w", err)
+	const bookkeeping = `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)`
+	if !s.postgres {
+		if _, err := s.w.ExecContext(ctx, bookkeeping); err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
 	}
 	for _, m := range ms {
 		err := s.tx(ctx, func(tx *sql.Tx) error {
+			ddl := m.sql
+			if s.postgres {
+				// After the write lock (s.tx): two processes creating
+				// the table at once would collide in the catalog.
+				if _, err := tx.ExecContext(ctx, pgSchema(bookkeeping)); err != nil {
+					return fmt.Errorf("store: %w", err)
+				}
+				ddl = pgSchema(ddl)
+			}
 			// Checked inside the write transaction: two processes opening
 			// a fresh database at once apply each migration once.
 			var n int
@@ -79,7 +91,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			if n > 0 {
 				return nil
 			}
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			if _, err := tx.ExecContext(ctx, ddl); err != nil {
 				return fmt.Errorf("store: migration %s: %w", m.name, err)
 			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, name, applied) VALUES (?, ?, ?)`,

@@ -122,7 +122,7 @@ func owner() (int, string) {
 // moves the checkpoint backwards.
 func (s *Store) Checkpoint(ctx context.Context, id string, index uint64) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE scans SET checkpoint = max(checkpoint, ?), updated = ? WHERE id = ?`,
+		_, err := tx.ExecContext(ctx, `UPDATE scans SET checkpoint = CASE WHEN checkpoint > ?1 THEN checkpoint ELSE ?1 END, updated = ?2 WHERE id = ?3`,
 			int64(index), fmtTime(time.Now()), id)
 		return err
 	})
@@ -222,7 +222,7 @@ func (s *Store) GetScan(ctx context.Context, id string) (*Scan, error) {
 // ListScans returns the newest scans first; limit <= 0 means all.
 func (s *Store) ListScans(ctx context.Context, limit int) ([]Scan, error) {
 	if limit <= 0 {
-		limit = -1
+		limit = noLimit
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT `+scanCols+` FROM scans ORDER BY started DESC, id DESC LIMIT ?`, limit)
 	if err != nil {

@@ -27,6 +27,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -41,9 +42,12 @@ var ErrNotFound = errors.New("store: not found")
 // Store is an open leakwatch database. It is safe for concurrent use: writes
 // are serialised on one connection, reads use a small pool.
 type Store struct {
-	w    *sql.DB // the one writer connection
+	w    *sql.DB // the one writer connection (PostgreSQL: the pool)
 	r    *sql.DB // readers (WAL lets them run beside the writer)
 	path string
+
+	postgres bool    // opened with a postgres:// DSN
+	raw      *sql.DB // PostgreSQL only: a pool without the SQL rewriting, for River
 }
 
 // DefaultPath is $XDG_DATA_HOME/leakwatch/leakwatch.db, or
@@ -61,8 +65,12 @@ func DefaultPath() (string, error) {
 }
 
 // Open opens (creating it and its directory if needed) the database at path
-// and applies pending migrations.
+// and applies pending migrations. A postgres:// or postgresql:// DSN opens
+// that PostgreSQL database instead, with the same migrations and queries.
 func Open(ctx context.Context, path string) (*Store, error) {
+	if IsPostgresDSN(path) {
+		return openPostgres(ctx, path)
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
@@ -108,11 +116,18 @@ func dsn(path string, writer bool) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
-// Path returns the database file's path.
+// Path returns the database file's path (PostgreSQL: the DSN without its
+// password).
 func (s *Store) Path() string { return s.path }
+
+// Postgres reports whether the store lives in PostgreSQL.
+func (s *Store) Postgres() bool { return s.postgres }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	if s.postgres {
+		return errors.Join(s.w.Close(), s.raw.Close())
+	}
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
@@ -121,6 +136,12 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
+	}
+	if s.postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, pgWriteLock); err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("store: write lock: %w", err)
+		}
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
@@ -157,3 +178,7 @@ func parseNullTime(s sql.NullString) *time.Time {
 	t := parseTime(s.String)
 	return &t
 }
+
+// noLimit is LIMIT's "all rows" on both databases (SQLite's LIMIT -1 is an
+// error on PostgreSQL).
+const noLimit = math.MaxInt64

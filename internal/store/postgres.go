@@ -1,0 +1,180 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// IsPostgresDSN reports whether a --db value names a PostgreSQL server
+// rather than a SQLite file.
+func IsPostgresDSN(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// pgWriteLock is the advisory lock every write transaction takes on
+// PostgreSQL: it keeps SQLite's one-writer-at-a-time semantics (BEGIN
+// IMMEDIATE), which the read-modify-write code paths (scan claims, alert
+// computation, migrations) rely on.
+const pgWriteLock = 0x6c65616b // "leak"
+
+// openPostgres opens a pool on dsn. The store's queries are written once,
+// with SQLite's `?` placeholders; the pool's connections rewrite them for
+// PostgreSQL (see pgRewrite), so no query exists in two versions.
+func openPostgres(ctx context.Context, dsn string) (*Store, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	db := sql.OpenDB(pgConnector{stdlib.GetConnector(*cfg)})
+	db.SetMaxOpenConns(8)
+	raw := stdlib.OpenDB(*cfg)
+	raw.SetMaxOpenConns(8)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		raw.Close()
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	s := &Store{w: db, r: db, raw: raw, path: redactDSN(cfg), postgres: true}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// redactDSN names the database without its password.
+func redactDSN(cfg *pgx.ConnConfig) string {
+	return fmt.Sprintf("postgres://%s@%s:%d/%s", cfg.User, cfg.Host, cfg.Port, cfg.Database)
+}
+
+type pgConnector struct{ driver.Connector }
+
+func (c pgConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := c.Connector.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sc, ok := conn.(*stdlib.Conn)
+	if !ok {
+		conn.Close()
+		return nil, fmt.Errorf("store: unexpected pgx connection %T", conn)
+	}
+	return &pgConn{sc}, nil
+}
+
+// pgConn is a pgx connection that runs the store's SQLite-flavoured SQL.
+type pgConn struct{ *stdlib.Conn }
+
+func (c *pgConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	return c.Conn.ExecContext(ctx, pgRewrite(query), pgArgs(args))
+}
+
+func (c *pgConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	return c.Conn.QueryContext(ctx, pgRewrite(query), pgArgs(args))
+}
+
+func (c *pgConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	return c.Conn.PrepareContext(ctx, pgRewrite(query))
+}
+
+func (c *pgConn) Prepare(query string) (driver.Stmt, error) {
+	return c.Conn.Prepare(pgRewrite(query))
+}
+
+// pgArgs stores booleans as 0/1: the schema keeps them in integer columns
+// (as SQLite does), and PostgreSQL will not cast a bool to bigint.
+func pgArgs(args []driver.NamedValue) []driver.NamedValue {
+	for i, a := range args {
+		if b, ok := a.Value.(bool); ok {
+			args[i].Value = int64(0)
+			if b {
+				args[i].Value = int64(1)
+			}
+		}
+	}
+	return args
+}
+
+// pgRewrite turns the store's SQL into PostgreSQL's: `?` and `?NNN`
+// placeholders become `$n`, and LIKE becomes ILIKE (SQLite's LIKE ignores
+// ASCII case, the web search relies on it). Quoted strings, quoted
+// identifiers and comments are copied unchanged.
+func pgRewrite(q string) string {
+	if !strings.ContainsAny(q, "?Ll") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	next := 0
+	for i := 0; i < len(q); {
+		c := q[i]
+		switch {
+		case c == '\'' || c == '"':
+			j := i + 1
+			for j < len(q) && q[j] != c {
+				j++
+			}
+			j = min(j+1, len(q))
+			b.WriteString(q[i:j])
+			i = j
+		case c == '-' && i+1 < len(q) && q[i+1] == '-':
+			j := strings.IndexByte(q[i:], '\n')
+			if j < 0 {
+				j = len(q) - i
+			}
+			b.WriteString(q[i : i+j])
+			i += j
+		case c == '?':
+			j := i + 1
+			for j < len(q) && q[j] >= '0' && q[j] <= '9' {
+				j++
+			}
+			if j > i+1 {
+				b.WriteString("$" + q[i+1:j])
+			} else {
+				next++
+				fmt.Fprintf(&b, "$%d", next)
+			}
+			i = j
+		case isIdentByte(c):
+			j := i
+			for j < len(q) && isIdentByte(q[j]) {
+				j++
+			}
+			if strings.EqualFold(q[i:j], "LIKE") {
+				b.WriteString("ILIKE")
+			} else {
+				b.WriteString(q[i:j])
+			}
+			i = j
+		default:
+			b.WriteByte(c)
+			i++
+		}
+	}
+	return b.String()
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+}
+
+var (
+	pgIdentityID = regexp.MustCompile(`(?i)\bid\s+INTEGER\s+PRIMARY\s+KEY\b`)
+	pgInteger    = regexp.MustCompile(`(?i)\bINTEGER\b`)
+)
+
+// pgSchema adapts a migration's DDL: SQLite's INTEGER is 64-bit, so it
+// becomes BIGINT, and an `id INTEGER PRIMARY KEY` (SQLite's rowid alias,
+// assigned on insert) becomes an identity column.
+func pgSchema(ddl string) string {
+	ddl = pgIdentityID.ReplaceAllString(ddl, "id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY")
+	return pgInteger.ReplaceAllString(ddl, "BIGINT")
+}
