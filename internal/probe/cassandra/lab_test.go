@@ -11,10 +11,11 @@ import (
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/labtest"
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 func TestOpen(t *testing.T) {
-	ev := run(t, labTarget(t, "CASSANDRA_OPEN"), testEnv())
+	ev := probetest.IdentifyAndExplore(t, New(), testEnv(), probetest.LabTarget(t, "CASSANDRA_OPEN"))
 	if ev.Status != event.StatusOpen || ev.Access.Level != event.AccessData || !ev.Access.Anonymous {
 		t.Fatalf("status %s access %+v errors %v", ev.Status, ev.Access, ev.Errors)
 	}
@@ -64,15 +65,15 @@ func TestOpen(t *testing.T) {
 func TestOpenMetadataOnly(t *testing.T) {
 	env := testEnv()
 	env.Limits.Sample = 0
-	ev := run(t, labTarget(t, "CASSANDRA_OPEN"), env)
+	ev := probetest.IdentifyAndExplore(t, New(), env, probetest.LabTarget(t, "CASSANDRA_OPEN"))
 	if ev.Status != event.StatusOpen || ev.Access.Level != event.AccessMetadata {
 		t.Fatalf("status %s access %+v", ev.Status, ev.Access)
 	}
 }
 
 func TestAuthRequired(t *testing.T) {
-	tg := labTarget(t, "CASSANDRA_AUTH")
-	ev := run(t, tg, testEnv())
+	tg := probetest.LabTarget(t, "CASSANDRA_AUTH")
+	ev := probetest.IdentifyAndExplore(t, New(), testEnv(), tg)
 	if ev.Status != event.StatusAuthRequired || ev.Dataset != nil || ev.Access.Level != event.AccessNone {
 		t.Fatalf("status %s access %+v", ev.Status, ev.Access)
 	}
@@ -89,7 +90,7 @@ func TestAuthRequired(t *testing.T) {
 // TestClientIdentified: the server lists leakwatch's connection under its
 // driver name (system_views.clients, Cassandra 4+), read on the same connection.
 func TestClientIdentified(t *testing.T) {
-	tg := labTarget(t, "CASSANDRA_OPEN")
+	tg := probetest.LabTarget(t, "CASSANDRA_OPEN")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	c, err := dial(ctx, testEnv(), tg)

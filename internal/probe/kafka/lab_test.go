@@ -11,12 +11,13 @@ import (
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/labtest"
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 func TestOpen(t *testing.T) {
 	for _, key := range []string{"KAFKA_OPEN", "KAFKA_ODD"} {
 		t.Run(key, func(t *testing.T) {
-			ev := run(t, labTarget(t, key), testEnv())
+			ev := probetest.IdentifyAndExplore(t, New(), testEnv(), probetest.LabTarget(t, key))
 			if ev.Status != event.StatusOpen || ev.Access.Level != event.AccessData || !ev.Access.Anonymous {
 				t.Fatalf("status %s access %+v errors %v", ev.Status, ev.Access, ev.Errors)
 			}
@@ -62,15 +63,15 @@ func TestOpen(t *testing.T) {
 func TestMetadataOnly(t *testing.T) {
 	env := testEnv()
 	env.Limits.Sample = 0
-	ev := run(t, labTarget(t, "KAFKA_OPEN"), env)
+	ev := probetest.IdentifyAndExplore(t, New(), env, probetest.LabTarget(t, "KAFKA_OPEN"))
 	if ev.Status != event.StatusOpen || ev.Access.Level != event.AccessMetadata || ev.Dataset.Totals.Documents == 0 {
 		t.Fatalf("status %s access %+v totals %+v", ev.Status, ev.Access, ev.Dataset.Totals)
 	}
 }
 
 func TestSASLRequired(t *testing.T) {
-	tg := labTarget(t, "KAFKA_SASL")
-	ev := run(t, tg, testEnv())
+	tg := probetest.LabTarget(t, "KAFKA_SASL")
+	ev := probetest.IdentifyAndExplore(t, New(), testEnv(), tg)
 	if ev.Status != event.StatusAuthRequired || ev.Dataset != nil || ev.Access.Level != event.AccessNone {
 		t.Fatalf("status %s access %+v errors %v", ev.Status, ev.Access, ev.Errors)
 	}

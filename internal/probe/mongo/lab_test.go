@@ -236,24 +236,5 @@ func checksum(t *testing.T, addr string) string {
 
 // TestSamplesCut: with a tiny MaxSampleBytes every sample is cut and marked text.
 func TestSamplesCut(t *testing.T) {
-	tg := target(t, labtest.Get(t, "MONGO_OPEN"))
-	env := testEnv()
-	env.Limits.MaxSampleBytes = 16
-	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
-	probe.Explore(context.Background(), env, New(), tg, ev)
-	if ev.Status != event.StatusOpen {
-		t.Fatalf("status %s errors %v", ev.Status, ev.Errors)
-	}
-	n := 0
-	for _, c := range ev.Dataset.Containers {
-		for _, s := range c.Samples {
-			n++
-			if len(s.Data) > 16 || s.Format != "text" {
-				t.Errorf("%s: sample %q format %s", c.Name, s.Data, s.Format)
-			}
-		}
-	}
-	if n == 0 {
-		t.Error("no samples")
-	}
+	probetest.SamplesCut(t, New(), testEnv(), target(t, labtest.Get(t, "MONGO_OPEN")), 16)
 }

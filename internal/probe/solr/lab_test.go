@@ -11,6 +11,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/labtest"
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 // seeded parses SOLR_CORES ("smsgw:1000,customers:200,config:3").
@@ -27,7 +28,7 @@ func seeded(t *testing.T) map[string]int64 {
 func TestOpen(t *testing.T) {
 	for _, key := range []string{"SOLR_OPEN", "SOLR_ODD"} {
 		t.Run(key, func(t *testing.T) {
-			ev := run(t, labTarget(t, key), testEnv())
+			ev := probetest.IdentifyAndExplore(t, New(), testEnv(), probetest.LabTarget(t, key))
 			if ev.Status != event.StatusOpen || ev.Access.Level != event.AccessData || !ev.Access.Anonymous {
 				t.Fatalf("status %s access %+v errors %v", ev.Status, ev.Access, ev.Errors)
 			}
@@ -72,7 +73,7 @@ func TestOpen(t *testing.T) {
 func TestMetadataOnlyWithoutSampling(t *testing.T) {
 	env := testEnv()
 	env.Limits.Sample = 0
-	ev := run(t, labTarget(t, "SOLR_OPEN"), env)
+	ev := probetest.IdentifyAndExplore(t, New(), env, probetest.LabTarget(t, "SOLR_OPEN"))
 	if ev.Status != event.StatusOpen || ev.Access.Level != event.AccessMetadata {
 		t.Fatalf("status %s access %+v", ev.Status, ev.Access)
 	}
@@ -84,8 +85,8 @@ func TestMetadataOnlyWithoutSampling(t *testing.T) {
 }
 
 func TestAuthRequired(t *testing.T) {
-	tg := labTarget(t, "SOLR_AUTH")
-	ev := run(t, tg, testEnv())
+	tg := probetest.LabTarget(t, "SOLR_AUTH")
+	ev := probetest.IdentifyAndExplore(t, New(), testEnv(), tg)
 	if ev.Status != event.StatusAuthRequired || ev.Access.Level != event.AccessNone || ev.Dataset != nil {
 		t.Fatalf("status %s access %+v dataset %+v", ev.Status, ev.Access, ev.Dataset)
 	}
