@@ -98,5 +98,11 @@ func scanWatchGroup(row interface{ Scan(...any) error }) (*WatchGroup, error) {
 
 // WriterDB returns the store's single write connection, for a job queue
 // (River) that must share it: SQLite allows one writer, and two pools on one
-// file would fight over the lock.
-func (s *Store) WriterDB() *sql.DB { return s.w }
+// file would fight over the lock. On PostgreSQL it is a plain pool on the
+// same database (River's own SQL, not rewritten like the store's).
+func (s *Store) WriterDB() *sql.DB {
+	if s.postgres {
+		return s.raw
+	}
+	return s.w
+}

@@ -13,78 +13,80 @@ import (
 // A group whose scan takes longer than its interval never runs twice at
 // once (River unique jobs by group), while two groups do run side by side.
 func TestGroupNeverRunsTwiceAtOnce(t *testing.T) {
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "lw.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	var mu sync.Mutex
-	running := map[string]int{}
-	maxRunning := map[string]int{}
-	runs := map[string]int{}
-	together := false
-	slowScan := func(ctx context.Context, g Group, started func(string)) (ScanResult, error) {
-		sc, err := st.OpenScan(ctx, store.NewScan{})
+	eachStore(t, func(t *testing.T, dsn string) {
+		st, err := store.Open(context.Background(), dsn)
 		if err != nil {
-			return ScanResult{}, err
+			t.Fatal(err)
 		}
-		started(sc.ID)
+		defer st.Close()
+		var mu sync.Mutex
+		running := map[string]int{}
+		maxRunning := map[string]int{}
+		runs := map[string]int{}
+		together := false
+		slowScan := func(ctx context.Context, g Group, started func(string)) (ScanResult, error) {
+			sc, err := st.OpenScan(ctx, store.NewScan{})
+			if err != nil {
+				return ScanResult{}, err
+			}
+			started(sc.ID)
+			mu.Lock()
+			running[g.Name]++
+			runs[g.Name]++
+			maxRunning[g.Name] = max(maxRunning[g.Name], running[g.Name])
+			together = together || (running["a"] > 0 && running["b"] > 0)
+			mu.Unlock()
+			select { // 1.5 s: longer than the 1 s interval
+			case <-time.After(1500 * time.Millisecond):
+			case <-ctx.Done():
+			}
+			mu.Lock()
+			running[g.Name]--
+			mu.Unlock()
+			status := store.ScanDone
+			if ctx.Err() != nil {
+				status = store.ScanInterrupted
+			}
+			return ScanResult{ScanID: sc.ID, Status: status}, st.FinishScan(context.WithoutCancel(ctx), sc.ID, store.Finish{Status: status})
+		}
+		cfg := &Config{Groups: []Group{
+			{Name: "a", Targets: []string{"127.77.46.60"}, Every: "1s"},
+			{Name: "b", Targets: []string{"127.77.46.61"}, Every: "1s"},
+		}}
+		if _, err := cfg.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		w := &Watcher{Store: st, Config: cfg, Scan: slowScan, Tick: 50 * time.Millisecond, Log: t.Logf}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := w.Run(ctx); err != nil {
+			t.Fatal(err)
+		}
 		mu.Lock()
-		running[g.Name]++
-		runs[g.Name]++
-		maxRunning[g.Name] = max(maxRunning[g.Name], running[g.Name])
-		together = together || (running["a"] > 0 && running["b"] > 0)
-		mu.Unlock()
-		select { // 1.5 s: longer than the 1 s interval
-		case <-time.After(1500 * time.Millisecond):
-		case <-ctx.Done():
+		defer mu.Unlock()
+		for _, g := range []string{"a", "b"} {
+			if maxRunning[g] != 1 {
+				t.Errorf("group %s: %d scans at once", g, maxRunning[g])
+			}
+			// 5 s of 1.5 s scans back to back: at most 4 runs (3 when the
+			// machine is busy), not one per 50 ms tick.
+			if runs[g] < 1 || runs[g] > 4 {
+				t.Errorf("group %s ran %d times in 5 s", g, runs[g])
+			}
 		}
-		mu.Lock()
-		running[g.Name]--
-		mu.Unlock()
-		status := store.ScanDone
-		if ctx.Err() != nil {
-			status = store.ScanInterrupted
+		if !together {
+			t.Error("the two groups never scanned at the same time")
 		}
-		return ScanResult{ScanID: sc.ID, Status: status}, st.FinishScan(context.WithoutCancel(ctx), sc.ID, store.Finish{Status: status})
-	}
-	cfg := &Config{Groups: []Group{
-		{Name: "a", Targets: []string{"127.77.46.60"}, Every: "1s"},
-		{Name: "b", Targets: []string{"127.77.46.61"}, Every: "1s"},
-	}}
-	if _, err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	w := &Watcher{Store: st, Config: cfg, Scan: slowScan, Tick: 50 * time.Millisecond, Log: t.Logf}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := w.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	for _, g := range []string{"a", "b"} {
-		if maxRunning[g] != 1 {
-			t.Errorf("group %s: %d scans at once", g, maxRunning[g])
+		groups, err := st.WatchGroups(context.Background())
+		if err != nil || len(groups) != 2 {
+			t.Fatalf("stored groups: %+v, %v", groups, err)
 		}
-		// 5 s of 1.5 s scans back to back: at most 4 runs (3 when the
-		// machine is busy), not one per 50 ms tick.
-		if runs[g] < 1 || runs[g] > 4 {
-			t.Errorf("group %s ran %d times in 5 s", g, runs[g])
+		for _, g := range groups {
+			if g.LastRun == nil || g.LastScanID == "" || g.Every != time.Second {
+				t.Errorf("group %s not recorded: %+v", g.Name, g)
+			}
 		}
-	}
-	if !together {
-		t.Error("the two groups never scanned at the same time")
-	}
-	groups, err := st.WatchGroups(context.Background())
-	if err != nil || len(groups) != 2 {
-		t.Fatalf("stored groups: %+v, %v", groups, err)
-	}
-	for _, g := range groups {
-		if g.LastRun == nil || g.LastScanID == "" || g.Every != time.Second {
-			t.Errorf("group %s not recorded: %+v", g.Name, g)
-		}
-	}
+	})
 }
 
 func TestConfigFiles(t *testing.T) {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -158,87 +157,89 @@ func (h *harness) expect(want map[string]int) {
 // credentials, and most keys deleted each raise exactly one alert of the
 // right kind, across a restart of the watcher, and quiet scans raise none.
 func TestWatchAlertsExactlyOnceAcrossRestart(t *testing.T) {
-	redisDir := t.TempDir()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "lw.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	recv := &alertReceiver{byKey: map[string]int{}}
-	ln, err := net.Listen("tcp", receiverIP+":0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: recv, ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
-	defer srv.Close()
-
-	cfg := &Config{
-		Groups: []Group{{Name: "lab", Targets: []string{watchIP}, Ports: "6379", Probes: []string{"redis"}, Every: "1s", Timeout: "2s"}},
-		Channels: []notify.ChannelConfig{{Name: "hook", Type: "webhook", URL: "http://" + ln.Addr().String() + "/alerts",
-			Secret: hookSecret}},
-	}
-	chans, err := cfg.Validate()
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &harness{t: t, st: st, cfg: cfg, chans: chans, recv: recv}
-	defer h.stopWatcher()
-
-	// 1. A cache server appears: opened.
-	r := startRedis(t, watchIP, 6379, redisDir)
-	r.eval(seedCache)
-	mark := time.Now()
-	h.startWatcher()
-	h.scanAfter(mark)
-	h.expect(map[string]int{"opened": 1})
-
-	// 2. Its values now hold customer records: new data types.
-	r.eval(seedCustomers)
-	h.scanAfter(time.Now())
-	h.expect(map[string]int{"opened": 1, "new-data-type": 1})
-
-	// 3. The server goes away: closed.
-	r.stop()
-	h.scanAfter(time.Now())
-	h.expect(map[string]int{"opened": 1, "new-data-type": 1, "closed": 1})
-
-	// Restart the watcher; meanwhile a new server with credentials took
-	// the address (seeded before the watcher is back, so no scan sees it
-	// empty): opened again.
-	h.stopWatcher()
-	r = startRedis(t, watchIP, 6379, redisDir)
-	r.eval(seedCredentials)
-	mark = time.Now()
-	h.startWatcher()
-	h.scanAfter(mark)
-	h.expect(map[string]int{"opened": 2, "closed": 1})
-
-	// 5. Most keys deleted: wiped.
-	r.eval(wipeMost)
-	if got := r.dbsize(); got != "40" {
-		t.Fatalf("DBSIZE after the wipe: %s", got)
-	}
-	h.scanAfter(time.Now())
-	h.expect(map[string]int{"opened": 2, "closed": 1, "wiped": 1})
-
-	// Restart once more, and let two quiet scans pass: nothing new.
-	h.stopWatcher()
-	h.startWatcher()
-	h.scanAfter(time.Now())
-	h.scanAfter(time.Now())
-	h.stopWatcher()
-	h.expect(map[string]int{"opened": 2, "new-data-type": 1, "closed": 1, "wiped": 1})
-
-	recv.mu.Lock()
-	defer recv.mu.Unlock()
-	for k, n := range recv.byKey {
-		if n != 1 {
-			t.Errorf("alert %s delivered %d times", k, n)
+	eachStore(t, func(t *testing.T, dsn string) {
+		redisDir := t.TempDir()
+		st, err := store.Open(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	if recv.badSig != 0 {
-		t.Errorf("%d deliveries with a bad signature", recv.badSig)
-	}
-	t.Logf("alerts: %v", recv.kinds)
+		defer st.Close()
+		recv := &alertReceiver{byKey: map[string]int{}}
+		ln, err := net.Listen("tcp", receiverIP+":0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := &http.Server{Handler: recv, ReadHeaderTimeout: 5 * time.Second}
+		go srv.Serve(ln)
+		defer srv.Close()
+
+		cfg := &Config{
+			Groups: []Group{{Name: "lab", Targets: []string{watchIP}, Ports: "6379", Probes: []string{"redis"}, Every: "1s", Timeout: "2s"}},
+			Channels: []notify.ChannelConfig{{Name: "hook", Type: "webhook", URL: "http://" + ln.Addr().String() + "/alerts",
+				Secret: hookSecret}},
+		}
+		chans, err := cfg.Validate()
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := &harness{t: t, st: st, cfg: cfg, chans: chans, recv: recv}
+		defer h.stopWatcher()
+
+		// 1. A cache server appears: opened.
+		r := startRedis(t, watchIP, 6379, redisDir)
+		r.eval(seedCache)
+		mark := time.Now()
+		h.startWatcher()
+		h.scanAfter(mark)
+		h.expect(map[string]int{"opened": 1})
+
+		// 2. Its values now hold customer records: new data types.
+		r.eval(seedCustomers)
+		h.scanAfter(time.Now())
+		h.expect(map[string]int{"opened": 1, "new-data-type": 1})
+
+		// 3. The server goes away: closed.
+		r.stop()
+		h.scanAfter(time.Now())
+		h.expect(map[string]int{"opened": 1, "new-data-type": 1, "closed": 1})
+
+		// Restart the watcher; meanwhile a new server with credentials took
+		// the address (seeded before the watcher is back, so no scan sees it
+		// empty): opened again.
+		h.stopWatcher()
+		r = startRedis(t, watchIP, 6379, redisDir)
+		r.eval(seedCredentials)
+		mark = time.Now()
+		h.startWatcher()
+		h.scanAfter(mark)
+		h.expect(map[string]int{"opened": 2, "closed": 1})
+
+		// 5. Most keys deleted: wiped.
+		r.eval(wipeMost)
+		if got := r.dbsize(); got != "40" {
+			t.Fatalf("DBSIZE after the wipe: %s", got)
+		}
+		h.scanAfter(time.Now())
+		h.expect(map[string]int{"opened": 2, "closed": 1, "wiped": 1})
+
+		// Restart once more, and let two quiet scans pass: nothing new.
+		h.stopWatcher()
+		h.startWatcher()
+		h.scanAfter(time.Now())
+		h.scanAfter(time.Now())
+		h.stopWatcher()
+		h.expect(map[string]int{"opened": 2, "new-data-type": 1, "closed": 1, "wiped": 1})
+
+		recv.mu.Lock()
+		defer recv.mu.Unlock()
+		for k, n := range recv.byKey {
+			if n != 1 {
+				t.Errorf("alert %s delivered %d times", k, n)
+			}
+		}
+		if recv.badSig != 0 {
+			t.Errorf("%d deliveries with a bad signature", recv.badSig)
+		}
+		t.Logf("alerts: %v", recv.kinds)
+	})
 }

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
@@ -120,7 +122,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 		w.groups[g.Name] = g
 	}
 	db := w.Store.WriterDB()
-	driver := riversqlite.New(db)
+	driver := queueDriver(w.Store, db)
 	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: w.logger()})
 	if err != nil {
 		return fmt.Errorf("watch: %w", err)
@@ -167,6 +169,17 @@ func (w *Watcher) Run(ctx context.Context) error {
 	return client.StopAndCancel(stopCtx)
 }
 
+// queueDriver is River's driver for the store's database. PostgreSQL uses
+// the database/sql driver rather than riverpgxv5: the workers and queueDue
+// take a *sql.Tx on both databases, so nothing else depends on which one.
+// It polls for jobs (no LISTEN/NOTIFY), as riversqlite does.
+func queueDriver(st *store.Store, db *sql.DB) riverdriver.Driver[*sql.Tx] {
+	if st.Postgres() {
+		return riverdatabasesql.New(db)
+	}
+	return riversqlite.New(db)
+}
+
 func defaultTick(groups []Group) time.Duration {
 	tick := 10 * time.Second
 	for _, g := range groups {
@@ -197,7 +210,11 @@ func (l logWriter) Write(p []byte) (int, error) {
 // interrupted, and a finished scan whose alerts were not computed yet gets
 // them now.
 func (w *Watcher) recover(ctx context.Context, db *sql.DB) error {
-	if _, err := db.ExecContext(ctx, `UPDATE river_job SET state = 'cancelled', finalized_at = datetime('now', 'subsec')
+	now := `datetime('now', 'subsec')`
+	if w.Store.Postgres() {
+		now = `now()`
+	}
+	if _, err := db.ExecContext(ctx, `UPDATE river_job SET state = 'cancelled', finalized_at = `+now+`
 		WHERE state = 'running' AND kind IN ('leakwatch_scan', 'leakwatch_tick')`); err != nil {
 		return fmt.Errorf("watch: releasing orphaned jobs: %w", err)
 	}
