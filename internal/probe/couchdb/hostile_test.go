@@ -1,7 +1,6 @@
 package couchdb
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -22,9 +21,7 @@ func fakeServer(t *testing.T, h http.HandlerFunc) probe.Target {
 
 func runHostile(t *testing.T, tg probe.Target, l probe.Limits) *event.Event {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	return probetest.ExploreWithin(ctx, t, New(), probe.NewEnv(l), tg, 15*time.Second)
+	return probetest.ExploreHostile(t, New(), l, tg)
 }
 
 const welcomeJSON = `{"couchdb":"Welcome","version":"3.3.3"}`

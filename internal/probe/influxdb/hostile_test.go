@@ -1,7 +1,6 @@
 package influxdb
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -24,17 +23,7 @@ func runHostile(t *testing.T, h func(q string) string) *event.Event {
 	})
 	l := probe.DefaultLimits()
 	l.MaxResponse, l.ReadTimeout, l.Sample, l.MaxContainers = 1<<20, time.Second, 2, 4
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
-	done := make(chan struct{})
-	go func() { probe.Explore(ctx, probe.NewEnv(l), New(), tg, ev); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(15 * time.Second):
-		t.Fatal("Explore hung")
-	}
-	return ev
+	return probetest.ExploreHostile(t, New(), l, tg)
 }
 
 func TestHostileLyingCounts(t *testing.T) {

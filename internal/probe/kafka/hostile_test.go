@@ -3,7 +3,6 @@ package kafka
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"encoding/binary"
 	"hash/crc32"
 	"io"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 // readReq reads one request and returns its api key and correlation id.
@@ -146,17 +146,7 @@ func batch(codec uint16, values ...[]byte) []byte {
 
 func runHostile(t *testing.T, tg probe.Target, l probe.Limits) *event.Event {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
-	done := make(chan struct{})
-	go func() { probe.Explore(ctx, probe.NewEnv(l), New(), tg, ev); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(15 * time.Second):
-		t.Fatal("Explore hung")
-	}
-	return ev
+	return probetest.ExploreHostile(t, New(), l, tg)
 }
 
 func TestHostileHugeSize(t *testing.T) {

@@ -1,7 +1,6 @@
 package kibana
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -14,9 +13,7 @@ import (
 
 func runHostile(t *testing.T, tg probe.Target, l probe.Limits) *event.Event {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	return probetest.ExploreWithin(ctx, t, New(), probe.NewEnv(l), tg, 15*time.Second)
+	return probetest.ExploreHostile(t, New(), l, tg)
 }
 
 // hostile serves the real Kibana 7 status, then h for the Console proxy.

@@ -75,3 +75,12 @@ func ExploreWithin(ctx context.Context, t testing.TB, p probe.Probe, env *probe.
 	}
 	return ev
 }
+
+// ExploreHostile explores tg (a fake server) with p under limits l, within
+// 20 s, and stops the test if Explore has not returned after 15 s.
+func ExploreHostile(t testing.TB, p probe.Probe, l probe.Limits, tg probe.Target) *event.Event {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return ExploreWithin(ctx, t, p, probe.NewEnv(l), tg, 15*time.Second)
+}

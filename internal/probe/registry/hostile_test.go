@@ -1,7 +1,6 @@
 package registry
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -22,17 +21,7 @@ func runHostile(t *testing.T, h http.HandlerFunc, l probe.Limits) *event.Event {
 		}
 		h(w, r)
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
-	done := make(chan struct{})
-	go func() { probe.Explore(ctx, probe.NewEnv(l), New(), tg, ev); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(15 * time.Second):
-		t.Fatal("Explore hung")
-	}
-	return ev
+	return probetest.ExploreHostile(t, New(), l, tg)
 }
 
 func limits() probe.Limits {

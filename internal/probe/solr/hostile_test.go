@@ -1,7 +1,6 @@
 package solr
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -16,9 +15,7 @@ const systemJSON = `{"responseHeader":{"status":0},"mode":"std","lucene":{"solr-
 
 func runHostile(t *testing.T, tg probe.Target, l probe.Limits) *event.Event {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	return probetest.ExploreWithin(ctx, t, New(), probe.NewEnv(l), tg, 15*time.Second)
+	return probetest.ExploreHostile(t, New(), l, tg)
 }
 
 // hostile answers the system info honestly and everything else with h.
