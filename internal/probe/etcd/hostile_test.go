@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/leakwatch/leakwatch/internal/event"
-	"github.com/leakwatch/leakwatch/internal/probe"
 	"github.com/leakwatch/leakwatch/internal/probe/etcd"
 	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
@@ -71,8 +70,7 @@ func TestHostileServers(t *testing.T) {
 			env.Limits.ReadTimeout = 300 * time.Millisecond
 			env.Limits.MaxResponse = 1 << 20
 			start := time.Now()
-			ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
-			probe.Explore(ctx(t), env, etcd.New(), tg, ev)
+			ev := probetest.ExploreTarget(ctx(t), etcd.New(), env, tg)
 			if d := time.Since(start); d > 3*time.Second {
 				t.Errorf("Explore took %v", d)
 			}

@@ -12,9 +12,7 @@ import (
 
 func explore(t *testing.T, env *probe.Env, tg probe.Target) *event.Event {
 	t.Helper()
-	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
-	probe.Explore(ctx(t), env, memcached.New(), tg, ev)
-	return ev
+	return probetest.ExploreTarget(ctx(t), memcached.New(), env, tg)
 }
 
 func TestOpenInstance(t *testing.T) {

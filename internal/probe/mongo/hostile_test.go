@@ -203,8 +203,7 @@ func TestReplicaMembersNeverContacted(t *testing.T) {
 	})
 	env := hostileEnv()
 	env.InScope = func(netip.Addr, int) bool { return true } // even when allowed, members are not followed
-	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
-	probe.Explore(context.Background(), env, New(), tg, ev)
+	ev := probetest.ExploreTarget(context.Background(), New(), env, tg)
 	if ev.Status != event.StatusAuthRequired {
 		t.Fatalf("status %s errors %v", ev.Status, ev.Errors)
 	}
@@ -284,7 +283,7 @@ func TestLegacyOpQuery(t *testing.T) {
 			c.Write(replyOld(id, d))
 		}
 	}()
-	tg := target(t, ln.Addr().String())
+	tg := probetest.Target(t, ln.Addr().String())
 	ev := exploreFake(t, tg)
 	if ev.Status != event.StatusOpen || ev.Service.Version != "3.4.24" {
 		t.Fatalf("status %s service %+v errors %v", ev.Status, ev.Service, ev.Errors)

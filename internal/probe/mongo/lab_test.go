@@ -20,11 +20,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
 )
 
-var (
-	target = probetest.Target
-	labInt = probetest.LabInt
-)
-
 func testEnv() *probe.Env { return probetest.Env(3) }
 
 // recorder keeps every command name the probe sends (the first key of each
@@ -106,7 +101,7 @@ func TestOpenServer(t *testing.T) {
 	if find(ev.Dataset, "database", "", "smsgw") == nil {
 		t.Fatalf("no database smsgw: %+v", ev.Dataset.Containers)
 	}
-	want := map[string]int64{"messages": labInt(t, "MONGO_MESSAGES"), "customers": labInt(t, "MONGO_CUSTOMERS"), "config": labInt(t, "MONGO_CONFIG")}
+	want := map[string]int64{"messages": probetest.LabInt(t, "MONGO_MESSAGES"), "customers": probetest.LabInt(t, "MONGO_CUSTOMERS"), "config": probetest.LabInt(t, "MONGO_CONFIG")}
 	for name, n := range want {
 		c := find(ev.Dataset, "collection", "smsgw", name)
 		if c == nil {
@@ -127,7 +122,7 @@ func TestOpenServer(t *testing.T) {
 	if msgs == nil {
 		t.FailNow()
 	}
-	oldest := time.Unix(labInt(t, "MONGO_MESSAGES_OLDEST"), 0).UTC()
+	oldest := time.Unix(probetest.LabInt(t, "MONGO_MESSAGES_OLDEST"), 0).UTC()
 	if msgs.Oldest == nil || !msgs.Oldest.Equal(oldest) {
 		t.Errorf("oldest %v, want %v", msgs.Oldest, oldest)
 	}
@@ -195,7 +190,7 @@ func TestOddPortAndRansomNote(t *testing.T) {
 func TestNotOtherServices(t *testing.T) {
 	for _, key := range []string{"PG_OPEN", "PG_ODD", "MYSQL_OPEN", "MYSQL_ODD"} {
 		t.Run(key, func(t *testing.T) {
-			tg := target(t, labtest.Get(t, key))
+			tg := probetest.Target(t, labtest.Get(t, key))
 			env := testEnv()
 			env.Limits.ReadTimeout = 2 * time.Second
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -211,7 +206,7 @@ func TestNotOtherServices(t *testing.T) {
 func checksum(t *testing.T, addr string) string {
 	t.Helper()
 	env := testEnv()
-	c, err := dial(context.Background(), env, target(t, addr))
+	c, err := dial(context.Background(), env, probetest.Target(t, addr))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,5 +231,5 @@ func checksum(t *testing.T, addr string) string {
 
 // TestSamplesCut: with a tiny MaxSampleBytes every sample is cut and marked text.
 func TestSamplesCut(t *testing.T) {
-	probetest.SamplesCut(t, New(), testEnv(), target(t, labtest.Get(t, "MONGO_OPEN")), 16)
+	probetest.SamplesCut(t, New(), testEnv(), probetest.Target(t, labtest.Get(t, "MONGO_OPEN")), 16)
 }

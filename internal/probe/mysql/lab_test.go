@@ -17,11 +17,6 @@ import (
 	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
-var (
-	target = probetest.Target
-	labInt = probetest.LabInt
-)
-
 func testEnv() *probe.Env { return probetest.Env(3) }
 
 func explore(t *testing.T, addr string) (*event.Event, *event.Service) {
@@ -63,10 +58,10 @@ func TestOpenServer(t *testing.T) {
 		t.Fatalf("schemas %+v", ev.Dataset.Containers)
 	}
 	want := map[[2]string]int64{
-		{"smsgw", "sms_logs"}:  labInt(t, "MYSQL_SMS"),
-		{"smsgw", "customers"}: labInt(t, "MYSQL_CUSTOMERS"),
-		{"smsgw", "config"}:    labInt(t, "MYSQL_CONFIG"),
-		{"crm", "Lead `List`"}: labInt(t, "MYSQL_LEADS"), // needs identifier quoting
+		{"smsgw", "sms_logs"}:  probetest.LabInt(t, "MYSQL_SMS"),
+		{"smsgw", "customers"}: probetest.LabInt(t, "MYSQL_CUSTOMERS"),
+		{"smsgw", "config"}:    probetest.LabInt(t, "MYSQL_CONFIG"),
+		{"crm", "Lead `List`"}: probetest.LabInt(t, "MYSQL_LEADS"), // needs identifier quoting
 	}
 	for k, n := range want {
 		c := find(ev.Dataset, "table", k[0], k[1])
@@ -162,7 +157,7 @@ func TestNotOtherServices(t *testing.T) {
 	for _, key := range []string{"PG_OPEN", "PG_ODD", "MONGO_OPEN", "MONGO_ODD"} {
 		t.Run(key, func(t *testing.T) {
 			t.Parallel() // each waits greetingWait for a greeting that never comes
-			tg := target(t, labtest.Get(t, key))
+			tg := probetest.Target(t, labtest.Get(t, key))
 			env := testEnv()
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
@@ -176,7 +171,7 @@ func TestNotOtherServices(t *testing.T) {
 // checksums asks the server for CHECKSUM TABLE of the seeded tables.
 func checksums(t *testing.T, addr string) string {
 	t.Helper()
-	c, err := handshake(context.Background(), testEnv(), target(t, addr), 0)
+	c, err := handshake(context.Background(), testEnv(), probetest.Target(t, addr), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,5 +223,5 @@ func loggedQueries(t *testing.T, name string, offset int64) []string {
 
 // TestSamplesCut: with a tiny MaxSampleBytes every sample is cut and marked text.
 func TestSamplesCut(t *testing.T) {
-	probetest.SamplesCut(t, New(), testEnv(), target(t, labtest.Get(t, "MYSQL_OPEN")), 16)
+	probetest.SamplesCut(t, New(), testEnv(), probetest.Target(t, labtest.Get(t, "MYSQL_OPEN")), 16)
 }

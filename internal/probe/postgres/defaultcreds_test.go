@@ -10,6 +10,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/labtest"
 	"github.com/leakwatch/leakwatch/internal/probe"
+	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
 // TestDefaultCredentialsReported: a trust login says which default worked.
@@ -33,7 +34,7 @@ func TestDefaultCredentialsReported(t *testing.T) {
 func TestNoDefaultCredentials(t *testing.T) {
 	for _, key := range []string{"PG_OPEN", "PG_AUTH", "PG_ODD"} {
 		t.Run(key, func(t *testing.T) {
-			tg := target(t, labtest.Get(t, key))
+			tg := probetest.Target(t, labtest.Get(t, key))
 			env := testEnv()
 			env.Limits.NoDefaultCredentials = true
 			ctx := context.Background()

@@ -104,8 +104,7 @@ func TestHostileEndlessRows(t *testing.T) {
 	})
 	env := hostileEnv()
 	env.Limits.MaxBytes = 1 << 20
-	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
-	probe.Explore(context.Background(), env, New(), tg, ev)
+	ev := probetest.ExploreTarget(context.Background(), New(), env, tg)
 	if ev.Status != event.StatusTooLarge && ev.Status != event.StatusTimeout {
 		t.Fatalf("status %s errors %v", ev.Status, ev.Errors)
 	}

@@ -17,11 +17,6 @@ import (
 	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
-var (
-	target = probetest.Target
-	labInt = probetest.LabInt
-)
-
 func testEnv() *probe.Env { return probetest.Env(3) }
 
 func explore(t *testing.T, addr string) (*event.Event, *event.Service) {
@@ -65,10 +60,10 @@ func TestOpenServer(t *testing.T) {
 		t.Fatalf("no database smsgw in %+v", ev.Dataset.Containers)
 	}
 	want := map[string]int64{
-		"public.sms_logs":     labInt(t, "PG_SMS"),
-		"public.customers":    labInt(t, "PG_CUSTOMERS"),
-		"public.config":       labInt(t, "PG_CONFIG"),
-		`billing.Audit "Log"`: labInt(t, "PG_AUDIT"), // needs identifier quoting
+		"public.sms_logs":     probetest.LabInt(t, "PG_SMS"),
+		"public.customers":    probetest.LabInt(t, "PG_CUSTOMERS"),
+		"public.config":       probetest.LabInt(t, "PG_CONFIG"),
+		`billing.Audit "Log"`: probetest.LabInt(t, "PG_AUDIT"), // needs identifier quoting
 	}
 	for name, n := range want {
 		c := find(ev.Dataset, "table", name)
@@ -147,7 +142,7 @@ func TestOddPort(t *testing.T) {
 func TestNotOtherServices(t *testing.T) {
 	for _, key := range []string{"MYSQL_OPEN", "MYSQL_ODD", "MONGO_OPEN", "MONGO_ODD"} {
 		t.Run(key, func(t *testing.T) {
-			tg := target(t, labtest.Get(t, key))
+			tg := probetest.Target(t, labtest.Get(t, key))
 			env := testEnv()
 			env.Limits.ReadTimeout = 2 * time.Second
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -164,7 +159,7 @@ func TestNotOtherServices(t *testing.T) {
 // checksums hashes the seeded tables' content through a trust session.
 func checksums(t *testing.T, addr string) string {
 	t.Helper()
-	c, err := connect(context.Background(), testEnv(), target(t, addr), "postgres", "smsgw")
+	c, err := connect(context.Background(), testEnv(), probetest.Target(t, addr), "postgres", "smsgw")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,5 +211,5 @@ func loggedStatements(t *testing.T, name string, offset int64) []string {
 
 // TestSamplesCut: with a tiny MaxSampleBytes every sample is cut and marked text.
 func TestSamplesCut(t *testing.T) {
-	probetest.SamplesCut(t, New(), testEnv(), target(t, labtest.Get(t, "PG_OPEN")), 16)
+	probetest.SamplesCut(t, New(), testEnv(), probetest.Target(t, labtest.Get(t, "PG_OPEN")), 16)
 }

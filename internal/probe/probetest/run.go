@@ -84,3 +84,11 @@ func ExploreHostile(t testing.TB, p probe.Probe, l probe.Limits, tg probe.Target
 	defer cancel()
 	return ExploreWithin(ctx, t, p, probe.NewEnv(l), tg, 15*time.Second)
 }
+
+// ExploreTarget explores tg with p without identifying it first, as
+// probe.Explore does for the scanner once a probe is chosen.
+func ExploreTarget(ctx context.Context, p probe.Probe, env *probe.Env, tg probe.Target) *event.Event {
+	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
+	probe.Explore(ctx, env, p, tg, ev)
+	return ev
+}

@@ -105,8 +105,7 @@ func TestGuestTriedOnce(t *testing.T) {
 		})
 		env := testEnv()
 		env.Limits.NoDefaultCredentials = !allowed
-		ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
-		probe.Explore(context.Background(), env, New(), tg, ev)
+		ev := probetest.ExploreTarget(context.Background(), New(), env, tg)
 		want := []string{""}
 		if allowed {
 			want = append(want, "Basic Z3Vlc3Q6Z3Vlc3Q=") // guest:guest

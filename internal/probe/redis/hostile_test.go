@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/leakwatch/leakwatch/internal/event"
-	"github.com/leakwatch/leakwatch/internal/probe"
 	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 	"github.com/leakwatch/leakwatch/internal/probe/redis"
 )
@@ -81,8 +80,7 @@ func TestHostileServers(t *testing.T) {
 			env.Limits.ReadTimeout = 300 * time.Millisecond
 			env.Limits.MaxResponse = 1 << 20
 			start := time.Now()
-			ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
-			probe.Explore(ctx(t), env, redis.New(), tg, ev)
+			ev := probetest.ExploreTarget(ctx(t), redis.New(), env, tg)
 			if d := time.Since(start); d > 3*time.Second {
 				t.Errorf("Explore took %v", d)
 			}
@@ -149,8 +147,7 @@ func TestProtectedModeIsAuthRequired(t *testing.T) {
 	if err != nil || svc == nil || svc.Info["auth"] != "DENIED" {
 		t.Fatalf("Identify = %+v, %v", svc, err)
 	}
-	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
-	probe.Explore(ctx(t), env, redis.New(), tg, ev)
+	ev := probetest.ExploreTarget(ctx(t), redis.New(), env, tg)
 	if ev.Status != event.StatusAuthRequired || ev.Access.Anonymous || !strings.Contains(ev.Access.Proof, "protected mode") {
 		t.Errorf("status %s access %+v", ev.Status, ev.Access)
 	}
@@ -163,8 +160,7 @@ func TestNoPermOnScanKeepsOpen(t *testing.T) {
 		"CLIENT": "+OK\r\n", "SELECT": "+OK\r\n",
 		"SCAN": "-NOPERM User default has no permissions to run the 'scan' command\r\n",
 	}))
-	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
-	probe.Explore(ctx(t), testEnv(), redis.New(), tg, ev)
+	ev := probetest.ExploreTarget(ctx(t), redis.New(), testEnv(), tg)
 	if ev.Status != event.StatusOpen || ev.Access.Level != event.AccessMetadata || !ev.Dataset.Truncated ||
 		*ev.Dataset.Containers[0].Documents != 5 {
 		t.Errorf("status %s access %+v dataset %+v errors %v", ev.Status, ev.Access, ev.Dataset, ev.Errors)

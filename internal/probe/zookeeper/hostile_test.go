@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/leakwatch/leakwatch/internal/event"
-	"github.com/leakwatch/leakwatch/internal/probe"
 	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 	"github.com/leakwatch/leakwatch/internal/probe/zookeeper"
 )
@@ -98,8 +97,7 @@ func TestHostileServers(t *testing.T) {
 			env.Limits.ReadTimeout = 300 * time.Millisecond
 			env.Limits.MaxResponse = 1 << 20
 			start := time.Now()
-			ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
-			probe.Explore(ctx(t), env, zookeeper.New(), tg, ev)
+			ev := probetest.ExploreTarget(ctx(t), zookeeper.New(), env, tg)
 			if d := time.Since(start); d > 3*time.Second {
 				t.Errorf("Explore took %v", d)
 			}

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/event"
-	"github.com/leakwatch/leakwatch/internal/probe"
 	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 	"github.com/leakwatch/leakwatch/internal/probe/zookeeper"
 )
@@ -107,8 +106,7 @@ func testOldServer(t *testing.T, srvr bool) {
 	ops := map[int32]int{}
 	tg := probetest.FakeTCP(t, fakeAddr, oldZK(tree, ops, srvr))
 	env := testEnv()
-	ev := event.New(tg.Addr(), tg.IP.String(), tg.Port)
-	probe.Explore(ctx(t), env, zookeeper.New(), tg, ev)
+	ev := probetest.ExploreTarget(ctx(t), zookeeper.New(), env, tg)
 	if ev.Status != event.StatusOpen || len(ev.Errors) > 0 || (srvr && ev.Service.Version != "3.4.14") {
 		t.Fatalf("status %s version %q errors %v", ev.Status, ev.Service.Version, ev.Errors)
 	}
