@@ -2,12 +2,10 @@ package clickhouse
 
 import (
 	"encoding/json"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/event"
-	"github.com/leakwatch/leakwatch/internal/labtest"
 	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
 
@@ -21,11 +19,7 @@ func TestOpen(t *testing.T) {
 			if !looksLikeVersion(ev.Service.Version) || !strings.Contains(ev.Access.Proof, "rows from") {
 				t.Errorf("service %+v proof %q", ev.Service, ev.Access.Proof)
 			}
-			want := map[string]int64{}
-			for _, kv := range strings.Split(labtest.Get(t, "CLICKHOUSE_TABLES"), ",") {
-				k, v, _ := strings.Cut(kv, ":")
-				want[k], _ = strconv.ParseInt(v, 10, 64)
-			}
+			want := probetest.LabCounts(t, "CLICKHOUSE_TABLES")
 			if len(ev.Dataset.Containers) != len(want) {
 				t.Errorf("%d tables, want %d: %+v", len(ev.Dataset.Containers), len(want), ev.Dataset.Containers)
 			}

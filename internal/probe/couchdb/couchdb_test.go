@@ -2,12 +2,10 @@ package couchdb
 
 import (
 	"encoding/json"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/event"
-	"github.com/leakwatch/leakwatch/internal/labtest"
 	"github.com/leakwatch/leakwatch/internal/probe"
 	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
@@ -21,17 +19,6 @@ func explore(t *testing.T, tg probe.Target) *event.Event {
 	return probetest.IdentifyAndExplore(t, New(), testEnv(), tg)
 }
 
-// seeded parses COUCHDB_DBS ("smsgw:1000,customers:50,config:1").
-func seeded(t *testing.T) map[string]int64 {
-	m := map[string]int64{}
-	for _, kv := range strings.Split(labtest.Get(t, "COUCHDB_DBS"), ",") {
-		k, v, _ := strings.Cut(kv, ":")
-		n, _ := strconv.ParseInt(v, 10, 64)
-		m[k] = n
-	}
-	return m
-}
-
 func TestOpen(t *testing.T) {
 	for _, key := range []string{"COUCHDB_OPEN", "COUCHDB_ODD"} {
 		t.Run(key, func(t *testing.T) {
@@ -42,7 +29,7 @@ func TestOpen(t *testing.T) {
 			if !strings.Contains(ev.Access.Proof, "documents") {
 				t.Errorf("proof %q names no documents", ev.Access.Proof)
 			}
-			want := seeded(t)
+			want := probetest.LabCounts(t, "COUCHDB_DBS")
 			got := map[string]event.Container{}
 			for _, c := range ev.Dataset.Containers {
 				got[c.Name] = c

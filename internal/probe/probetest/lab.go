@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/netip"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,4 +63,18 @@ func EnvWith(set func(*probe.Limits)) *probe.Env {
 	l := probe.DefaultLimits()
 	set(&l)
 	return probe.NewEnv(l)
+}
+
+// LabCounts parses a count list the lab published under key
+// ("smsgw:1000,customers:50,config:1"): name to count, 0 where a count does
+// not parse.
+func LabCounts(t testing.TB, key string) map[string]int64 {
+	t.Helper()
+	m := map[string]int64{}
+	for _, kv := range strings.Split(labtest.Get(t, key), ",") {
+		k, v, _ := strings.Cut(kv, ":")
+		n, _ := strconv.ParseInt(v, 10, 64)
+		m[k] = n
+	}
+	return m
 }

@@ -1,25 +1,12 @@
 package registry
 
 import (
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/event"
-	"github.com/leakwatch/leakwatch/internal/labtest"
 	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
-
-// seededRepos parses REGISTRY_REPOS ("smsgw/api:3,internal/billing-worker:1").
-func seededRepos(t *testing.T) map[string]int64 {
-	m := map[string]int64{}
-	for _, kv := range strings.Split(labtest.Get(t, "REGISTRY_REPOS"), ",") {
-		k, v, _ := strings.Cut(kv, ":")
-		n, _ := strconv.ParseInt(v, 10, 64)
-		m[k] = n
-	}
-	return m
-}
 
 func TestOpen(t *testing.T) {
 	for _, key := range []string{"REGISTRY_OPEN", "REGISTRY_ODD"} {
@@ -28,7 +15,7 @@ func TestOpen(t *testing.T) {
 			if ev.Status != event.StatusOpen || ev.Access.Level != event.AccessData || !ev.Access.Anonymous {
 				t.Fatalf("status %s access %+v errors %v", ev.Status, ev.Access, ev.Errors)
 			}
-			want := seededRepos(t)
+			want := probetest.LabCounts(t, "REGISTRY_REPOS")
 			if len(ev.Dataset.Containers) != len(want) {
 				t.Errorf("%d repositories, want %d", len(ev.Dataset.Containers), len(want))
 			}

@@ -1,24 +1,12 @@
 package s3
 
 import (
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/event"
-	"github.com/leakwatch/leakwatch/internal/labtest"
 	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
-
-func seededBuckets(t *testing.T) map[string]int64 {
-	m := map[string]int64{}
-	for _, kv := range strings.Split(labtest.Get(t, "S3_BUCKETS"), ",") {
-		k, v, _ := strings.Cut(kv, ":")
-		n, _ := strconv.ParseInt(v, 10, 64)
-		m[k] = n
-	}
-	return m
-}
 
 func TestOpen(t *testing.T) {
 	for _, key := range []string{"S3_OPEN", "S3_ODD"} {
@@ -30,7 +18,7 @@ func TestOpen(t *testing.T) {
 			if ev.Service.Product != "GoFakeS3" {
 				t.Errorf("product %q", ev.Service.Product)
 			}
-			want := seededBuckets(t)
+			want := probetest.LabCounts(t, "S3_BUCKETS")
 			if len(ev.Dataset.Containers) != len(want) {
 				t.Errorf("%d buckets, want %d", len(ev.Dataset.Containers), len(want))
 			}

@@ -3,27 +3,14 @@ package solr
 import (
 	"context"
 	"errors"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/leakwatch/leakwatch/internal/event"
-	"github.com/leakwatch/leakwatch/internal/labtest"
 	"github.com/leakwatch/leakwatch/internal/probe"
 	"github.com/leakwatch/leakwatch/internal/probe/probetest"
 )
-
-// seeded parses SOLR_CORES ("smsgw:1000,customers:200,config:3").
-func seeded(t *testing.T) map[string]int64 {
-	m := map[string]int64{}
-	for _, kv := range strings.Split(labtest.Get(t, "SOLR_CORES"), ",") {
-		k, v, _ := strings.Cut(kv, ":")
-		n, _ := strconv.ParseInt(v, 10, 64)
-		m[k] = n
-	}
-	return m
-}
 
 func TestOpen(t *testing.T) {
 	for _, key := range []string{"SOLR_OPEN", "SOLR_ODD"} {
@@ -38,7 +25,7 @@ func TestOpen(t *testing.T) {
 			if ev.Service.Info["cores_loaded_at"] == "" {
 				t.Errorf("no core start time: %+v", ev.Service.Info)
 			}
-			want := seeded(t)
+			want := probetest.LabCounts(t, "SOLR_CORES")
 			got := map[string]event.Container{}
 			for _, c := range ev.Dataset.Containers {
 				got[c.Name] = c
