@@ -1,11 +1,8 @@
 package mysql
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"io"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -37,7 +34,7 @@ func TestOpenServer(t *testing.T) {
 	addr := labtest.Get(t, "MYSQL_OPEN")
 	logFile := labtest.Get(t, "MYSQL_OPEN_LOG")
 	before := checksums(t, addr)
-	offset := fileSize(t, logFile)
+	offset := probetest.FileSize(t, logFile)
 	start := time.Now()
 
 	ev, svc := explore(t, addr)
@@ -190,30 +187,12 @@ func checksums(t *testing.T, addr string) string {
 	return strings.Join(sums, ",")
 }
 
-func fileSize(t *testing.T, name string) int64 {
-	fi, err := os.Stat(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fi.Size()
-}
-
 // loggedQueries returns the Query lines of the general log after offset,
 // except the test's own CHECKSUM TABLE.
 func loggedQueries(t *testing.T, name string, offset int64) []string {
-	f, err := os.Open(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, err := f.Seek(offset, io.SeekStart); err != nil {
-		t.Fatal(err)
-	}
 	var out []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		_, q, ok := strings.Cut(sc.Text(), " Query\t")
+	for _, line := range probetest.LogLines(t, name, offset) {
+		_, q, ok := strings.Cut(line, " Query\t")
 		if ok && !strings.HasPrefix(q, "CHECKSUM TABLE") {
 			out = append(out, q)
 		}

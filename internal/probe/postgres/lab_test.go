@@ -1,11 +1,8 @@
 package postgres
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"io"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -37,7 +34,7 @@ func TestOpenServer(t *testing.T) {
 	addr := labtest.Get(t, "PG_OPEN")
 	logFile := labtest.Get(t, "PG_OPEN_LOG")
 	before := checksums(t, addr)
-	offset := fileSize(t, logFile)
+	offset := probetest.FileSize(t, logFile)
 
 	ev, svc := explore(t, addr)
 	if !strings.Contains(svc.Info["auth"], "trust") {
@@ -175,30 +172,11 @@ func checksums(t *testing.T, addr string) string {
 	return strings.Join(sums, ",")
 }
 
-func fileSize(t *testing.T, name string) int64 {
-	fi, err := os.Stat(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fi.Size()
-}
-
 // loggedStatements returns the statements logged after offset by sessions
 // with application_name leakwatch (log_line_prefix "... app=%a db=%d ").
 func loggedStatements(t *testing.T, name string, offset int64) []string {
-	f, err := os.Open(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, err := f.Seek(offset, io.SeekStart); err != nil {
-		t.Fatal(err)
-	}
 	var out []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
+	for _, line := range probetest.LogLines(t, name, offset) {
 		if !strings.Contains(line, " app=leakwatch ") {
 			continue
 		}
