@@ -1,5 +1,9 @@
 // Package store keeps scans, the services they found and the exposures they
-// reveal over time in one SQLite file (modernc.org/sqlite, no cgo).
+// reveal over time in one SQLite file (modernc.org/sqlite, no cgo), or, when
+// Open is given a postgres:// DSN, in a PostgreSQL database (pgx). Both run
+// the same migrations and the same queries: the SQL is written once, in the
+// dialect both understand, and PostgreSQL connections rewrite `?`
+// placeholders and LIKE at one place (postgres.go).
 //
 // The write path is crash-safe: the database runs in WAL mode, every event
 // is recorded in one transaction on a single writer connection, and a scan's
