@@ -6,11 +6,13 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/leakwatch/leakwatch/internal/event"
 	"github.com/leakwatch/leakwatch/internal/store"
+	"github.com/leakwatch/leakwatch/internal/store/pgtest"
 )
 
 // These tests drive the triggers with hand-built events recorded in a real
@@ -21,8 +23,20 @@ type fixture struct {
 	st *store.Store
 }
 
+// onBothBackends runs fn as a "sqlite" and a "postgres" subtest; the
+// fixture opens the matching store (PostgreSQL skips with the reason when
+// no server is available).
+func onBothBackends(t *testing.T, fn func(*testing.T)) {
+	t.Run("sqlite", fn)
+	t.Run("postgres", fn)
+}
+
 func newFixture(t *testing.T) *fixture {
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "lw.db"))
+	dsn := filepath.Join(t.TempDir(), "lw.db")
+	if strings.HasSuffix(t.Name(), "/postgres") {
+		dsn = pgtest.DSN(t)
+	}
+	st, err := store.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +128,9 @@ func expectKinds(t *testing.T, step string, as []store.Alert, want ...string) {
 	}
 }
 
-func TestTriggers(t *testing.T) {
+func TestTriggers(t *testing.T) { onBothBackends(t, testTriggers) }
+
+func testTriggers(t *testing.T) {
 	f := newFixture(t)
 	expectKinds(t, "first sighting", f.scan(openEvent("", container{"db0", 1500, nil})), Opened)
 	expectKinds(t, "same again", f.scan(openEvent("", container{"db0", 1510, nil})))
@@ -135,6 +151,10 @@ func TestTriggers(t *testing.T) {
 }
 
 func TestSeverityRaisedAndSuppression(t *testing.T) {
+	onBothBackends(t, testSeverityRaisedAndSuppression)
+}
+
+func testSeverityRaisedAndSuppression(t *testing.T) {
 	f := newFixture(t)
 	expectKinds(t, "first", f.scan(openEvent(event.SeverityLow, container{"db0", 10, nil})), Opened)
 	as := f.scan(openEvent(event.SeverityHigh, container{"db0", 10, nil}))

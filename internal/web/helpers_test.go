@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/store"
+	"github.com/leakwatch/leakwatch/internal/store/pgtest"
 	"github.com/leakwatch/leakwatch/internal/web/webtest"
 )
 
@@ -25,11 +26,22 @@ type testServer struct {
 	scans []string
 }
 
+// onBothBackends runs fn as a "sqlite" and a "postgres" subtest;
+// newTestServer opens the matching store.
+func onBothBackends(t *testing.T, fn func(*testing.T)) {
+	t.Run("sqlite", fn)
+	t.Run("postgres", fn)
+}
+
 func newTestServer(t *testing.T, fill bool, tls bool) *testServer {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	st, err := store.Open(ctx, filepath.Join(dir, "lw.db"))
+	dsn := filepath.Join(dir, "lw.db")
+	if strings.HasSuffix(t.Name(), "/postgres") {
+		dsn = pgtest.DSN(t) // the same pages over a PostgreSQL store
+	}
+	st, err := store.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}

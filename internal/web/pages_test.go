@@ -34,7 +34,9 @@ func pagePaths(s *testServer) []string {
 // values carry HTML and JavaScript, and checks the parsed document: the
 // only scripts are ours, no element has an event handler or a javascript:
 // URL, and the hostile strings are there as text.
-func TestHostileContentIsInert(t *testing.T) {
+func TestHostileContentIsInert(t *testing.T) { onBothBackends(t, testHostileContentIsInert) }
+
+func testHostileContentIsInert(t *testing.T) {
 	s := newTestServer(t, true, false)
 	c := s.client(t)
 	s.login(t, c)
@@ -126,7 +128,9 @@ func checkInert(t *testing.T, path, doc string) {
 	}
 }
 
-func TestWatchPageHidesGroupConfig(t *testing.T) {
+func TestWatchPageHidesGroupConfig(t *testing.T) { onBothBackends(t, testWatchPageHidesGroupConfig) }
+
+func testWatchPageHidesGroupConfig(t *testing.T) {
 	s := newTestServer(t, true, false)
 	for _, path := range []string{"/watch", "/api/v1/watch"} {
 		resp := s.bearer(t, "GET", path, nil)
@@ -143,7 +147,9 @@ func TestWatchPageHidesGroupConfig(t *testing.T) {
 	}
 }
 
-func TestExposureFilters(t *testing.T) {
+func TestExposureFilters(t *testing.T) { onBothBackends(t, testExposureFilters) }
+
+func testExposureFilters(t *testing.T) {
 	s := newTestServer(t, true, false)
 	cases := map[string][]string{
 		"status=new":                     {"198.51.100.13:6379/redis"},
@@ -186,7 +192,9 @@ func TestExposureFilters(t *testing.T) {
 	}
 }
 
-func TestAPIDetailHistoryAndReport(t *testing.T) {
+func TestAPIDetailHistoryAndReport(t *testing.T) { onBothBackends(t, testAPIDetailHistoryAndReport) }
+
+func testAPIDetailHistoryAndReport(t *testing.T) {
 	s := newTestServer(t, true, false)
 	fp := url.QueryEscape("198.51.100.10:9200/elasticsearch")
 	resp := s.bearer(t, "GET", "/api/v1/exposure?fingerprint="+fp, nil)
@@ -246,7 +254,9 @@ func TestAPIDetailHistoryAndReport(t *testing.T) {
 
 // TestInventoryIsPaginated: a server with thousands of containers makes a
 // bounded page.
-func TestInventoryIsPaginated(t *testing.T) {
+func TestInventoryIsPaginated(t *testing.T) { onBothBackends(t, testInventoryIsPaginated) }
+
+func testInventoryIsPaginated(t *testing.T) {
 	s := newTestServer(t, true, false)
 	resp := s.bearer(t, "GET", "/exposure?fp="+url.QueryEscape("198.51.100.14:9200/opensearch"), nil)
 	b, _ := io.ReadAll(resp.Body)
