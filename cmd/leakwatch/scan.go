@@ -8,10 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/netip"
 	"os"
 	"os/signal"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -133,7 +131,7 @@ func runScan(cmd *cobra.Command, posArgs []string, f *scanFlags) error {
 	}
 	ports := args.Ports
 	if len(ports) == 0 {
-		ports = defaultPorts(probes)
+		ports = probe.DefaultPorts(probes)
 	}
 	if len(ports) == 0 {
 		return errors.New("no ports to scan: give --ports (no probe is registered)")
@@ -272,7 +270,7 @@ func finishScan(ctx context.Context, st *store.Store, id string, sc *scope.Scope
 	case runErr != nil:
 		fin.Status, fin.Error = store.ScanFailed, runErr.Error()
 	default:
-		covers, err := coveredExposures(ctx, st, sc)
+		covers, err := st.CoveredBy(ctx, sc)
 		if err != nil {
 			return 0, err
 		}
@@ -391,19 +389,6 @@ func selectProbes(names []string) ([]probe.Probe, error) {
 	return out, nil
 }
 
-func defaultPorts(probes []probe.Probe) []int {
-	var ports []int
-	for _, p := range probes {
-		for _, port := range p.DefaultPorts() {
-			if !slices.Contains(ports, port) {
-				ports = append(ports, port)
-			}
-		}
-	}
-	slices.Sort(ports)
-	return ports
-}
-
 // parsePorts reads "6379,9200,27017-27019".
 func parsePorts(s string) ([]int, error) {
 	var out []int
@@ -434,32 +419,6 @@ func parsePorts(s string) ([]int, error) {
 		return nil, errors.New("--ports: no port given")
 	}
 	return out, nil
-}
-
-// coverLimit bounds the scope walk that decides which known exposures a
-// finished scan covered: beyond it no exposure is closed by absence.
-const coverLimit = 1 << 24
-
-// coveredExposures returns the Covers function for FinishScan: which of
-// the currently open exposures lie inside this scan's scope. The scope has
-// no membership test for (ip, port), so the scope is walked once against the
-// (few) open exposures' addresses.
-func coveredExposures(ctx context.Context, st *store.Store, sc *scope.Scope) (func(netip.Addr, int) bool, error) {
-	open, err := st.OpenExposureAddrs(ctx)
-	if err != nil || len(open) == 0 || sc.Len() > coverLimit {
-		return nil, err
-	}
-	want := map[netip.AddrPort]bool{}
-	for _, a := range open {
-		want[a] = false
-	}
-	for _, it := range sc.Items(0) {
-		k := netip.AddrPortFrom(it.IP, uint16(it.Port))
-		if _, ok := want[k]; ok {
-			want[k] = true
-		}
-	}
-	return func(ip netip.Addr, port int) bool { return want[netip.AddrPortFrom(ip, uint16(port))] }, nil
 }
 
 func isTerminal(w io.Writer) bool {

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -208,4 +209,19 @@ var (
 // Protocolf returns an error wrapping ErrProtocol.
 func Protocolf(format string, a ...any) error {
 	return fmt.Errorf("%w: %s", ErrProtocol, fmt.Sprintf(format, a...))
+}
+
+// DefaultPorts is the sorted union of the probes' default ports: what is
+// scanned when the user names no ports.
+func DefaultPorts(probes []Probe) []int {
+	var ports []int
+	for _, p := range probes {
+		for _, port := range p.DefaultPorts() {
+			if !slices.Contains(ports, port) {
+				ports = append(ports, port)
+			}
+		}
+	}
+	slices.Sort(ports)
+	return ports
 }

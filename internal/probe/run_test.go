@@ -2,6 +2,7 @@ package probe
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
 	"sync/atomic"
 	"syscall"
@@ -95,5 +96,12 @@ func TestIdentifyServiceOutcome(t *testing.T) {
 	want := Outcome{Tried: 5, Answered: 2, TimedOut: 2, Refused: 1} // the panic read bytes: an answer
 	if out != want {
 		t.Fatalf("outcome %+v, want %+v", out, want)
+	}
+}
+
+func TestDefaultPortsUnionSorted(t *testing.T) {
+	got := DefaultPorts([]Probe{&stubProbe{ports: []int{9200, 9201}}, &stubProbe{ports: []int{6379, 9200}}})
+	if fmt.Sprint(got) != "[6379 9200 9201]" {
+		t.Fatalf("DefaultPorts = %v", got)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -78,7 +77,7 @@ func (s *Scanner) Scan(ctx context.Context, g Group, started func(scanID string)
 		return ScanResult{}, err
 	}
 	if len(ports) == 0 {
-		ports = defaultPorts(probes)
+		ports = probe.DefaultPorts(probes)
 	}
 	sc, err := scope.Parse(ctx, args.Targets, args.Excludes, scope.Options{DefaultPorts: ports, Seed: args.Seed})
 	if err != nil {
@@ -112,7 +111,7 @@ func (s *Scanner) Scan(ctx context.Context, g Group, started func(scanID string)
 	case runErr != nil:
 		fin.Status, fin.Error = store.ScanFailed, runErr.Error()
 	default:
-		if fin.Covers, err = covered(bg, s.Store, sc); err != nil {
+		if fin.Covers, err = s.Store.CoveredBy(bg, sc); err != nil {
 			return res, err
 		}
 	}
@@ -156,41 +155,4 @@ func (s *Scanner) pick(names []string) ([]probe.Probe, error) {
 		out = append(out, s.Probes[i])
 	}
 	return out, nil
-}
-
-func defaultPorts(probes []probe.Probe) []int {
-	var ports []int
-	for _, p := range probes {
-		for _, port := range p.DefaultPorts() {
-			if !slices.Contains(ports, port) {
-				ports = append(ports, port)
-			}
-		}
-	}
-	slices.Sort(ports)
-	return ports
-}
-
-// coverLimit bounds the scope walk that decides which open exposures a
-// finished scan covered (as cmd/leakwatch's coveredExposures does).
-const coverLimit = 1 << 24
-
-// covered tells FinishScan which open exposures lie in the scan's scope, so
-// those it no longer found are closed.
-func covered(ctx context.Context, st *store.Store, sc *scope.Scope) (func(netip.Addr, int) bool, error) {
-	open, err := st.OpenExposureAddrs(ctx)
-	if err != nil || len(open) == 0 || sc.Len() > coverLimit {
-		return nil, err
-	}
-	want := map[netip.AddrPort]bool{}
-	for _, a := range open {
-		want[a] = false
-	}
-	for _, it := range sc.Items(0) {
-		k := netip.AddrPortFrom(it.IP, uint16(it.Port))
-		if _, ok := want[k]; ok {
-			want[k] = true
-		}
-	}
-	return func(ip netip.Addr, port int) bool { return want[netip.AddrPortFrom(ip, uint16(port))] }, nil
 }
