@@ -38,21 +38,7 @@ func scanStages() []scan.Stage {
 
 // scanArgs are a scan's settings as stored with it, so --resume replays
 // exactly the same scope (same targets, ports and permutation seed).
-type scanArgs struct {
-	Targets       []string `json:"targets"`
-	Excludes      []string `json:"excludes,omitempty"`
-	Ports         []int    `json:"ports,omitempty"` // empty: the probes' default ports
-	Probes        []string `json:"probes,omitempty"`
-	Rate          int      `json:"rate"`
-	Concurrency   int      `json:"concurrency"`
-	PerHost       int      `json:"per_host"`
-	Timeout       string   `json:"timeout"`
-	Sample        int      `json:"sample"`
-	AllowReserved bool     `json:"allow_reserved,omitempty"`
-	Seed          uint64   `json:"seed"`
-	// NoDefaultCredentials: no default-credential logins (probe.Limits).
-	NoDefaultCredentials bool `json:"no_default_credentials,omitempty"`
-}
+type scanArgs = scan.Args
 
 type scanFlags struct {
 	list, excludeFile, ports, probes, db, resume string

@@ -35,21 +35,8 @@ type ScanResult struct {
 	Stats  scan.Stats
 }
 
-// storedArgs mirrors cmd/leakwatch's scanArgs JSON, field for field.
-type storedArgs struct {
-	Targets       []string `json:"targets"`
-	Excludes      []string `json:"excludes,omitempty"`
-	Ports         []int    `json:"ports,omitempty"`
-	Probes        []string `json:"probes,omitempty"`
-	Rate          int      `json:"rate"`
-	Concurrency   int      `json:"concurrency"`
-	PerHost       int      `json:"per_host"`
-	Timeout       string   `json:"timeout"`
-	Sample        int      `json:"sample"`
-	AllowReserved bool     `json:"allow_reserved,omitempty"`
-	Seed          uint64   `json:"seed"`
-	Watch         string   `json:"watch_group,omitempty"`
-}
+// storedArgs are the settings stored with a group's scan, as the CLI stores them.
+type storedArgs = scan.Args
 
 // Scan scans the group and records it. started is called with the scan's
 // ID as soon as the scan is recorded. The scan runs until it is done or ctx
