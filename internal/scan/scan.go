@@ -368,11 +368,13 @@ func identifyJob(ctx context.Context, cfg Config, env *probe.Env, j *job, explor
 	j.start = time.Now()
 	j.ev = event.New(j.item.Target, j.item.IP.String(), j.item.Port)
 	j.ev.ScanID, j.ev.Host, j.ev.TLS = cfg.ScanID, j.item.Host, j.item.TLS
-	p, svc, status, note := identify(ctx, env, cfg.Probes, target(j.item), cfg.IdentifyPortTimeout)
+	t := target(j.item)
+	p, svc, status, note := identify(ctx, env, cfg.Probes, &t, cfg.IdentifyPortTimeout)
 	if ctx.Err() != nil {
 		return
 	}
 	if p != nil {
+		j.item.TLS, j.ev.TLS = t.TLS, t.TLS // identified over TLS: explore over TLS too
 		cfg.Counters.Identified.Add(1)
 		j.ev.Service, j.probe = svc, p
 		exploreQ <- j

@@ -39,6 +39,11 @@ wait_for 30 bash -c "curl -fsS 'http://$OPEN_IP:9200/_cat/count/sms-logs-2024.01
 
 mkdir -p "$LAB_DATA/nginx-tmp"
 echo "admin:{PLAIN}$PASS" >"$LAB_DATA/htpasswd"
+# HTTPS in front of the open node, as Elasticsearch 8 serves by default
+# (self-signed): identification must find it without being told "https://".
+TLS_IP=127.77.3.20
+openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=opensearch.lab" \
+	-keyout "$LAB_DATA/tls.key" -out "$LAB_DATA/tls.crt" 2>/dev/null
 cat >"$LAB_DATA/nginx.conf" <<CONF
 worker_processes 1;
 daemon off;
@@ -61,11 +66,19 @@ http {
 			proxy_pass http://$OPEN_IP:9200;
 		}
 	}
+	server {
+		listen $TLS_IP:9200 ssl;
+		ssl_certificate $LAB_DATA/tls.crt;
+		ssl_certificate_key $LAB_DATA/tls.key;
+		location / { proxy_pass http://$OPEN_IP:9200; }
+	}
 }
 CONF
 bg nginx -c "$LAB_DATA/nginx.conf"
 wait_for 10 curl -fsS -u "admin:$PASS" "http://$AUTH_IP:9200/"
+wait_for 10 curl -fsSk "https://$TLS_IP:9200/"
 
 env_out OPENSEARCH_OPEN $OPEN_IP:9200
 env_out OPENSEARCH_AUTH $AUTH_IP:9200
+env_out OPENSEARCH_TLS $TLS_IP:9200
 env_out OPENSEARCH_SEED "$(seed_counts)"
