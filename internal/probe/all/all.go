@@ -43,6 +43,7 @@ func Probes() []probe.Probe {
 		s3.New(),
 		influxdb.New(),
 		clickhouse.New(),
+		clickhouse.NewNative(),
 		rabbitmq.New(),
 		solr.New(),
 		cassandra.New(),
