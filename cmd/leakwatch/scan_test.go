@@ -201,7 +201,7 @@ func TestScanLab(t *testing.T) {
 		{"REDIS", "redis"}, {"MEMCACHED", "memcached"}, {"ETCD", "etcd"}, {"PG", "postgresql"},
 		{"MYSQL", "mysql"}, {"MONGO", "mongodb"}, {"ZINC", "elasticsearch"}, {"ES7", "elasticsearch"},
 		{"ES", "elasticsearch"}, {"OPENSEARCH", "elasticsearch"}, {"COUCHDB", "couchdb"}, {"INFLUX", "influxdb"},
-		{"CLICKHOUSE", "clickhouse"}, {"PROM", "prometheus"}, {"VM", "prometheus"}, {"REGISTRY", "docker-registry"},
+		{"CLICKHOUSE", "clickhouse"}, {"CLICKHOUSE_NATIVE", "clickhouse-native"}, {"PROM", "prometheus"}, {"VM", "prometheus"}, {"REGISTRY", "docker-registry"},
 		{"S3", "s3"}, {"ZOOKEEPER", "zookeeper"}, {"RABBITMQ", "rabbitmq"},
 	}
 	type want struct {

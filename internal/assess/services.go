@@ -89,7 +89,7 @@ var ServiceAdvices = []ServiceAdvice{
 			"Listen privately: `[chttpd] bind_address = 127.0.0.1`.",
 		},
 		Verify: []string{"`curl -s -o /dev/null -w '%{http_code}' http://{addr}/_all_dbs` must print 401."}},
-	{Names: []string{"clickhouse"}, Label: "ClickHouse",
+	{Names: []string{"clickhouse", "clickhouse-native"}, Label: "ClickHouse",
 		Steps: []string{
 			"Give the `default` user a password (`<password_sha256_hex>` in `users.d/`) or remove it, and restrict it with `<networks><ip>127.0.0.1</ip><ip>::1</ip></networks>`.",
 			"Listen privately: `<listen_host>127.0.0.1</listen_host>` in `config.xml` (HTTP 8123 and native 9000 alike).",
