@@ -105,3 +105,14 @@ func TestDefaultPortsUnionSorted(t *testing.T) {
 		t.Fatalf("DefaultPorts = %v", got)
 	}
 }
+
+func TestRansomNameMatch(t *testing.T) {
+	for name, want := range map[string]string{
+		"READ_ME_TO_RECOVER_YOUR_DATA": "read_me", "README": "readme", "warning": "warning",
+		"meow_1234": "meow", "sms_logs": "", "customers": "", "how_to_recover_db": "how_to_recover",
+	} {
+		if got := RansomNameMatch(name); got != want {
+			t.Errorf("RansomNameMatch(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
