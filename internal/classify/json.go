@@ -145,17 +145,9 @@ func (w *jsonWalker) object(d []byte, i int, key []byte, depth int) (int, error)
 			return 0, err
 		}
 		w.path = w.path[:base]
-		i = skipWS(d, i)
-		if i >= len(d) {
-			return 0, errJSON
-		}
-		switch d[i] {
-		case ',':
-			i = skipWS(d, i+1)
-		case '}':
-			return i + 1, nil
-		default:
-			return 0, errJSON
+		var done bool
+		if i, done, err = afterElement(d, i, '}'); err != nil || done {
+			return i, err
 		}
 	}
 }
@@ -184,17 +176,9 @@ func (w *jsonWalker) array(d []byte, i int, key []byte, depth int) (int, error) 
 			return 0, err
 		}
 		w.path = w.path[:base]
-		i = skipWS(d, i)
-		if i >= len(d) {
-			return 0, errJSON
-		}
-		switch d[i] {
-		case ',':
-			i = skipWS(d, i+1)
-		case ']':
-			return i + 1, nil
-		default:
-			return 0, errJSON
+		var done bool
+		if i, done, err = afterElement(d, i, ']'); err != nil || done {
+			return i, err
 		}
 	}
 }
@@ -386,4 +370,21 @@ func skipValue(d []byte, i, depth, maxDepth int) (int, error) {
 		return literal(d, i, "null")
 	}
 	return 0, errJSON
+}
+
+// afterElement consumes what follows an object member or an array element:
+// a ',' (the next one starts at the returned index) or the closing byte
+// (done, the returned index is past it). Anything else is invalid JSON.
+func afterElement(d []byte, i int, closer byte) (int, bool, error) {
+	i = skipWS(d, i)
+	if i >= len(d) {
+		return 0, false, errJSON
+	}
+	switch d[i] {
+	case ',':
+		return skipWS(d, i+1), false, nil
+	case closer:
+		return i + 1, true, nil
+	}
+	return 0, false, errJSON
 }
